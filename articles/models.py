@@ -1,0 +1,383 @@
+"""The research-brief content model.
+
+An Article is a structured brief of one or more Sources (papers, reports):
+Highlights, intro, Findings, free sections, Signals vs. Noise, Limitations,
+Bottom Line and Citations are separate rows, so pages, feeds, JSON-LD, the
+newsletter and citation exports are all built from the same data.
+
+Markdown fields are rendered once, on save, into sanitised `*_html` columns;
+reads never render Markdown.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=110, unique=True, help_text="Used in the section's web address.")
+    description = models.TextField(blank=True, help_text="One or two sentences shown at the top of the section page.")
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Sections are listed in the navigation by this number."
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160, unique=True)
+    bio = models.TextField(blank=True, help_text="Shown in the author box under each article. Plain text.")
+    photo = models.ImageField(upload_to="authors/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        help_text="The staff account that writes as this author, if any.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Source(models.Model):
+    """A paper, report or dataset that briefs are based on; shared by every article citing it."""
+
+    class Evidence(models.TextChoices):
+        PEER_REVIEWED = "peer_reviewed", "Peer-reviewed article"
+        PREPRINT = "preprint", "Preprint"
+        REPORT = "report", "Report"
+        DATASET = "dataset", "Dataset"
+        OTHER = "other", "Other"
+
+    authors = models.TextField(
+        help_text='One author per line, in the order of the paper, as "Family, Given names" (e.g. "Mochalova, Lyudmila A.").'
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=500)
+    container = models.CharField(
+        "journal or publisher", max_length=300, blank=True, help_text="The journal, or the publisher of a report."
+    )
+    volume = models.CharField(max_length=30, blank=True)
+    issue = models.CharField(max_length=30, blank=True)
+    pages = models.CharField(max_length=30, blank=True)
+    doi = models.CharField(
+        "DOI",
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Paste the DOI or its https://doi.org/ link; it is stored without the prefix.",
+    )
+    url = models.URLField("URL", max_length=500, blank=True, help_text="Where readers can find it, if it has no DOI.")
+    evidence = models.CharField(
+        "evidence type", max_length=20, choices=Evidence.choices, default=Evidence.PEER_REVIEWED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+
+    def __str__(self):
+        first = self.author_list[0].split(",")[0] if self.author_list else "Anon."
+        return f"{first} ({self.year or 'n.d.'}) {self.title[:80]}"
+
+    def get_absolute_url(self):
+        return reverse("articles:source", kwargs={"pk": self.pk})
+
+    @property
+    def author_list(self) -> list[str]:
+        return [line.strip() for line in self.authors.splitlines() if line.strip()]
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles a reader may see: published, with a publication time that has passed.
+
+        Scheduling needs no job: an article scheduled for 09:00 is simply
+        outside this filter until 09:00. Every reader page, feed, sitemap,
+        search and the newsletter use this one method.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        # Published with a future publication time means "scheduled".
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=220,
+        unique=True,
+        blank=True,
+        help_text="The article's web address. Filled from the title; changing it on a published article "
+        "keeps the old address working with a redirect.",
+    )
+    standfirst = models.TextField(
+        max_length=400,
+        blank=True,
+        help_text="One or two sentences under the headline. Also used in lists, search results, "
+        "the meta description and the daily newsletter.",
+    )
+    intro = models.TextField(
+        blank=True, help_text="The opening paragraphs: which paper, who wrote it, what it concludes. Markdown."
+    )
+    intro_html = models.TextField(blank=True, editable=False)
+    bottom_line = models.TextField(blank=True, help_text="The closing verdict for investors and engineers. Markdown.")
+    bottom_line_html = models.TextField(blank=True, editable=False)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
+    tags = TaggableManager(blank=True, help_text="Minerals, companies, countries, technologies. Comma separated.")
+    authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles", blank=True)
+
+    hero_image = models.ImageField(upload_to="heroes/%Y/%m/", blank=True)
+    hero_alt = models.CharField(
+        "hero alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required when there is an image.",
+    )
+    hero_caption = models.CharField(max_length=300, blank=True)
+    hero_credit = models.CharField(
+        max_length=200, blank=True, help_text='Who made or owns the image, e.g. "Source: Wikipedia".'
+    )
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+
+    featured = models.BooleanField(default=False, help_text="Show at the top of the home page.")
+    allow_comments = models.BooleanField(default=True)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the article goes live. A future time schedules it.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    significant_update_at = models.DateTimeField(
+        "updated",
+        null=True,
+        blank=True,
+        help_text='Set when the substance changes; shown to readers as "Updated". Typo fixes need not.',
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    reading_time = models.PositiveSmallIntegerField(default=1, editable=False, help_text="Minutes.")
+    # Incremented on every save; a save that started from an older version is a conflict.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            GinIndex(fields=["search_vector"], name="article_search_gin"),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("edit_any_article", "Can edit articles written by others"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def display_status(self) -> str:
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="unique_byline")]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class BriefPart(models.Model):
+    """An ordered part of an article's brief."""
+
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
+class Highlight(BriefPart):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="highlights")
+    text = models.CharField(max_length=400)
+
+    class Meta(BriefPart.Meta):
+        pass
+
+    def __str__(self):
+        return self.text
+
+
+class Finding(BriefPart):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="findings")
+    headline = models.CharField(
+        max_length=250, help_text='A short claim, e.g. "Russia has the rocks, but not the refineries."'
+    )
+    explanation = models.TextField(blank=True, help_text="Markdown.")
+    explanation_html = models.TextField(blank=True, editable=False)
+
+    class Meta(BriefPart.Meta):
+        pass
+
+    def __str__(self):
+        return self.headline
+
+
+class BriefSection(BriefPart):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=250, help_text='e.g. "Why Investors Should Care".')
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+
+    class Meta(BriefPart.Meta):
+        verbose_name = "free section"
+
+    def __str__(self):
+        return self.heading
+
+
+class Signal(BriefPart):
+    class Kind(models.TextChoices):
+        SOLID = "solid", "Solid"
+        SPECULATIVE = "speculative", "Speculative"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="signals")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    text = models.TextField()
+
+    class Meta(BriefPart.Meta):
+        verbose_name = "signal vs. noise item"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class Limitation(BriefPart):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="limitations")
+    label = models.CharField(max_length=120, help_text='e.g. "Desk research bias".')
+    text = models.TextField()
+
+    class Meta(BriefPart.Meta):
+        pass
+
+    def __str__(self):
+        return self.label
+
+
+class Citation(BriefPart):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+
+    class Meta(BriefPart.Meta):
+        constraints = [models.UniqueConstraint(fields=["article", "source"], name="unique_citation")]
+
+    def __str__(self):
+        return str(self.source)
+
+
+class Correction(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    date = models.DateField(default=timezone.localdate)
+    text = models.TextField(help_text="What was wrong and what it now says.")
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self):
+        return f"Correction, {self.date:%-d %b %Y}"
+
+
+class SlugRedirect(models.Model):
+    """An old slug of a published article, answered with a 301 to its current address."""
+
+    old_slug = models.SlugField(max_length=220, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.old_slug
+
+
+class Transition(models.Model):
+    """One move in the editorial workflow: who moved which article from what to what."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.article}: {self.from_status} → {self.to_status}"
