@@ -128,6 +128,14 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def with_comment_count(self):
+        """Annotate `comment_count`: approved comments only, in the same query (no query per row)."""
+        from comments.models import Comment
+
+        return self.annotate(
+            comment_count=models.Count("comments", filter=models.Q(comments__status=Comment.Status.APPROVED))
+        )
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
