@@ -12,6 +12,7 @@ reads never render Markdown.
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -103,6 +104,12 @@ class Source(models.Model):
         first = self.author_list[0].split(",")[0] if self.author_list else "Anon."
         return f"{first} ({self.year or 'n.d.'}) {self.title[:80]}"
 
+    def save(self, *args, **kwargs):
+        # Also here, not only in clean(): sources created by code (load_demo, paste-in) must be stored
+        # in the one normal form too, or the unique constraint would let duplicates through.
+        self._normalize_doi()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:source", kwargs={"pk": self.pk})
 
@@ -113,6 +120,18 @@ class Source(models.Model):
     @property
     def doi_url(self) -> str:
         return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    def clean(self):
+        super().clean()
+        try:
+            self._normalize_doi()
+        except ValidationError as exc:
+            raise ValidationError({"doi": exc.messages}) from exc
+
+    def _normalize_doi(self):
+        from articles.citations import normalize_doi
+
+        self.doi = normalize_doi(self.doi) if (self.doi or "").strip() else None
 
 
 class ArticleQuerySet(models.QuerySet):
