@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 
@@ -134,6 +135,9 @@ class Source(models.Model):
         self.doi = normalize_doi(self.doi) if (self.doi or "").strip() else None
 
 
+WORDS_PER_MINUTE = 230
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles a reader may see: published, with a publication time that has passed.
@@ -245,8 +249,70 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Derive what is stored from what editors type: slug, rendered HTML, reading time, version.
+
+        The old slug of an article that has been published is kept as a SlugRedirect, so links
+        readers already shared keep working (301 to the new address).
+        """
+        from articles.markdown import render_markdown
+
+        update_fields = kwargs.get("update_fields")
+        old_slug, was_published = None, False
+        if self.pk:
+            row = Article.objects.filter(pk=self.pk).values_list("slug", "first_published_at").first()
+            if row:
+                old_slug, was_published = row[0], row[1] is not None
+                # Incremented on every save; the admin compares it to detect concurrent edits.
+                self.version += 1
+        self.slug = self.slug or self._unique_slug(self.title)
+        self.intro_html = render_markdown(self.intro)
+        self.bottom_line_html = render_markdown(self.bottom_line)
+        self.reading_time = self.compute_reading_time()
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "slug",
+                "intro_html",
+                "bottom_line_html",
+                "reading_time",
+                "version",
+                "updated_at",
+            }
+        super().save(*args, **kwargs)
+        if old_slug and old_slug != self.slug and was_published:
+            SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+        # The current slug answers by itself; a redirect under the same name would only shadow it.
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()
+
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def _unique_slug(self, title: str) -> str:
+        base = slugify(title)[:200].strip("-") or "article"
+        candidate, n = base, 2
+        while (
+            Article.objects.filter(slug=candidate).exclude(pk=self.pk).exists()
+            or SlugRedirect.objects.filter(old_slug=candidate).exclude(article_id=self.pk).exists()
+        ):
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def compute_reading_time(self) -> int:
+        """Minutes at 230 words a minute, at least 1, over every part of the brief saved so far."""
+        from articles.markdown import word_count
+
+        texts = [self.title, self.standfirst, self.intro, self.bottom_line]
+        if self.pk:
+            texts += self.highlights.values_list("text", flat=True)
+            for headline, explanation in self.findings.values_list("headline", "explanation"):
+                texts += [headline, explanation]
+            for heading, body in self.sections.values_list("heading", "body"):
+                texts += [heading, body]
+            texts += self.signals.values_list("text", flat=True)
+            for label, text in self.limitations.values_list("label", "text"):
+                texts += [label, text]
+        return max(1, round(word_count(*texts) / WORDS_PER_MINUTE))
 
     @property
     def is_live(self) -> bool:
@@ -317,6 +383,12 @@ class Finding(BriefPart):
     def __str__(self):
         return self.headline
 
+    def save(self, *args, **kwargs):
+        from articles.markdown import render_markdown
+
+        self.explanation_html = render_markdown(self.explanation)
+        super().save(*args, **kwargs)
+
 
 class BriefSection(BriefPart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
@@ -329,6 +401,12 @@ class BriefSection(BriefPart):
 
     def __str__(self):
         return self.heading
+
+    def save(self, *args, **kwargs):
+        from articles.markdown import render_markdown
+
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
 
 
 class Signal(BriefPart):
