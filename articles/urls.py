@@ -1,9 +1,46 @@
-from django.urls import path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path, re_path
+from django.views.decorators.http import conditional_page
 
-from articles import views
+from articles import feeds, views
+from articles.sitemaps import SITEMAPS, NewsSitemap
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("news/<slug:slug>/", views.article_detail, name="detail"),
+    path("section/<slug:slug>/", views.section_detail, name="section"),
+    path("tag/<slug:slug>/", views.tag_detail, name="tag"),
+    path("author/<slug:slug>/", views.author_detail, name="author"),
+    path("archive/", views.archive_index, name="archive"),
+    path("archive/<int:year>/<int:month>/", views.archive_month, name="archive-month"),
+    path("sources/<int:pk>/", views.source_detail, name="source"),
+    re_path(
+        r"^sources/(?P<pk>[0-9]+)/citation\.(?P<extension>bib|ris|json)$", views.source_citation, name="source-citation"
+    ),
+    path("search/", views.search, name="search"),
+    # Feeds: the site, then the same per section, tag and author.
+    path("feed/", conditional_page(feeds.LatestRSS()), name="feed"),
+    path("feed/atom/", conditional_page(feeds.LatestAtom()), name="feed-atom"),
+    path("section/<slug:slug>/feed/", conditional_page(feeds.SectionRSS()), name="section-feed"),
+    path("section/<slug:slug>/feed/atom/", conditional_page(feeds.SectionAtom()), name="section-feed-atom"),
+    path("tag/<slug:slug>/feed/", conditional_page(feeds.TagRSS()), name="tag-feed"),
+    path("tag/<slug:slug>/feed/atom/", conditional_page(feeds.TagAtom()), name="tag-feed-atom"),
+    path("author/<slug:slug>/feed/", conditional_page(feeds.AuthorRSS()), name="author-feed"),
+    path("author/<slug:slug>/feed/atom/", conditional_page(feeds.AuthorAtom()), name="author-feed-atom"),
+    # Machine-readable site maps.
+    path(
+        "sitemap.xml",
+        conditional_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
+        name="sitemap",
+    ),
+    path(
+        "news-sitemap.xml",
+        conditional_page(sitemap_views.sitemap),
+        {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/news_sitemap.xml"},
+        name="news-sitemap",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -1,5 +1,402 @@
-from django.shortcuts import render
+"""Reader pages. Thin: parse the request, run one read from articles.queries, render.
+
+Every read starts from `Article.objects.published()`, so drafts, articles in
+review, unpublished and scheduled articles never reach a reader page.
+"""
+
+import hashlib
+import re
+from datetime import datetime
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, InvalidPage, Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+from taggit.models import Tag, TaggedItem
+
+from articles import jsonld
+from articles.models import Article, Author, Section, SlugRedirect, Source
+from articles.queries import attach_all, attach_brief, with_brief, with_bylines, with_page_state
+from articles.search_query import SearchForm, search_articles
+
+PAGE_SIZE = 10
+RELATED_COUNT = 4
 
 
+def _listing():
+    """Published articles as list cards show them: section, authors, tags, comment count."""
+    return with_bylines(Article.objects.published().with_comment_count()).order_by("-published_at", "-id")
+
+
+def _paginate(request, queryset, per_page=PAGE_SIZE):
+    """A page of `queryset`; a page number that is not a number or out of range is a 404, not a 500."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, InvalidPage) as exc:
+        raise Http404("No such page") from exc
+    page.object_list = attach_all(page.object_list)
+    return page
+
+
+def _canonical(request, path=None, page=None) -> str:
+    url = settings.SITE_URL + (path or request.path)
+    number = page.number if page is not None else 1
+    return f"{url}?page={number}" if number > 1 else url
+
+
+def _meta(request, *, title, description="", path=None, page=None, image="", og_type="website", robots=""):
+    if page is not None and page.number > 1:
+        title = f"{title} (page {page.number})"
+    return {
+        "title": title,
+        "description": description or settings.SITE_TAGLINE,
+        "canonical": _canonical(request, path, page),
+        "image": image,
+        "og_type": og_type,
+        "robots": robots,
+    }
+
+
+@require_safe
 def home(request):
-    return render(request, "articles/home.html")
+    featured = None
+    listing = _listing()
+    featured = listing.filter(featured=True).first() or listing.first()
+    if featured is not None:
+        attach_brief(featured)
+        listing = listing.exclude(pk=featured.pk)
+    page = _paginate(request, listing)
+    return render(
+        request,
+        "articles/article_home.html",
+        {
+            "featured": featured if page.number == 1 else None,
+            "page_obj": page,
+            "meta": _meta(request, title=settings.SITE_NAME, page=page),
+        },
+    )
+
+
+def _etag(article) -> str:
+    state = "|".join(
+        str(value)
+        for value in (
+            article.pk,
+            article.updated_at.isoformat(),
+            article.site_changed_at,
+            article.site_published_at,
+            article.comments_created_at,
+            article.comments_moderated_at,
+            article.comments_total,
+            settings.STATIC_URL,
+        )
+    )
+    return '"' + hashlib.sha256(state.encode()).hexdigest()[:32] + '"'
+
+
+def _last_modified(article) -> datetime:
+    stamps = [
+        article.updated_at,
+        article.site_changed_at,
+        article.site_published_at,
+        article.comments_created_at,
+        article.comments_moderated_at,
+    ]
+    return max(stamp for stamp in stamps if stamp is not None)
+
+
+def _revalidates(request) -> bool:
+    """Conditional GET only for anonymous readers: a signed-in or flashed page is personal."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+
+
+@require_safe
+def article_detail(request, slug):
+    article = with_page_state(with_brief(Article.objects.published())).filter(slug=slug).first()
+    if article is None:
+        redirect = (
+            SlugRedirect.objects.filter(old_slug=slug, article__in=Article.objects.published())
+            .select_related("article")
+            .first()
+        )
+        if redirect is not None:
+            return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+        raise Http404("No such article")
+    etag, last_modified = _etag(article), _last_modified(article)
+    if _revalidates(request):
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified.timestamp())
+        if not_modified is not None:
+            return not_modified
+    response = render_article(request, article)
+    if _revalidates(request):
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+        patch_cache_control(response, no_cache=True)
+    return response
+
+
+def _related(article):
+    """Published articles sharing the most tags with `article`, then others from its section."""
+    tag_ids = [tag.id for tag in article.tag_list]
+    if not tag_ids and article.section_id is None:
+        return []
+    shared = (
+        TaggedItem.objects.filter(
+            object_id=OuterRef("pk"),
+            content_type__app_label="articles",
+            content_type__model="article",
+            tag_id__in=tag_ids,
+        )
+        .order_by()
+        .values("object_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    queryset = (
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .select_related("section")
+        .annotate(shared_tags=Coalesce(Subquery(shared[:1]), 0))
+        .filter(Q(shared_tags__gt=0) | Q(section_id=article.section_id))
+        .order_by("-shared_tags", "-published_at", "-id")
+    )
+    return list(queryset[:RELATED_COUNT])
+
+
+def render_article(request, article, *, preview=False) -> HttpResponse:
+    """The full article page. Also used by the staff preview (preview=True), which must never be cached or indexed."""
+    if not hasattr(article, "brief_highlights"):
+        article = with_brief(Article.objects.filter(pk=article.pk)).get()
+    attach_brief(article)
+    image = jsonld.hero_image_url(article)
+    context = {
+        "article": article,
+        "related": _related(article),
+        "preview": preview,
+        "jsonld": jsonld.article_graph(article),
+        "meta": _meta(
+            request,
+            title=article.title,
+            description=article.standfirst,
+            path=article.get_absolute_url(),
+            image=image,
+            og_type="article",
+            robots="noindex" if preview else "",
+        ),
+    }
+    response = render(request, "articles/article_detail.html", context)
+    if preview:
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def section_detail(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    page = _paginate(request, _listing().filter(section=section))
+    return render(
+        request,
+        "articles/section_detail.html",
+        {
+            "section": section,
+            "page_obj": page,
+            "meta": _meta(request, title=section.name, description=section.description, page=page),
+        },
+    )
+
+
+@require_safe
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    page = _paginate(request, _listing().filter(tags__slug=tag.slug))
+    if not page.paginator.count:
+        # A tag used only on drafts must not reveal that it exists.
+        raise Http404("No published articles with this tag")
+    return render(
+        request,
+        "articles/tag_detail.html",
+        {
+            "tag": tag,
+            "page_obj": page,
+            "meta": _meta(request, title=f"{tag.name}", description=f"Research briefs tagged {tag.name}.", page=page),
+        },
+    )
+
+
+@require_safe
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    page = _paginate(request, _listing().filter(bylines__author=author))
+    return render(
+        request,
+        "articles/author_detail.html",
+        {
+            "author": author,
+            "page_obj": page,
+            "meta": _meta(
+                request,
+                title=author.name,
+                description=author.bio[:300] or f"Research briefs by {author.name}.",
+                page=page,
+                image=request.build_absolute_uri(author.photo.url) if author.photo else "",
+                og_type="profile",
+            ),
+        },
+    )
+
+
+@require_safe
+def archive_index(request):
+    months = (
+        Article.objects.published()
+        .annotate(month=TruncMonth("published_at"))
+        .order_by()
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by("-month")
+    )
+    return render(
+        request,
+        "articles/article_archive.html",
+        {
+            "months": months,
+            "meta": _meta(request, title="Archive", description=f"Every brief {settings.SITE_NAME} has published."),
+        },
+    )
+
+
+@require_safe
+def archive_month(request, year, month):
+    try:
+        start = timezone.make_aware(datetime(year, month, 1))
+        end = timezone.make_aware(datetime(year + (month == 12), month % 12 + 1, 1))
+    except ValueError as exc:
+        raise Http404("No such month") from exc
+    page = _paginate(request, _listing().filter(published_at__gte=start, published_at__lt=end))
+    if not page.paginator.count:
+        raise Http404("Nothing was published that month")
+    label = start.strftime("%B %Y")
+    return render(
+        request,
+        "articles/article_archive_month.html",
+        {
+            "month": start,
+            "page_obj": page,
+            "meta": _meta(request, title=f"Archive: {label}", description=f"Briefs published in {label}.", page=page),
+        },
+    )
+
+
+def _cited_source(pk) -> Source:
+    """A source a reader may see: one cited by at least one published article."""
+    cited = Source.objects.filter(pk=pk, citations__article__in=Article.objects.published())
+    source = cited.first()
+    if source is None:
+        raise Http404("No such source")
+    return source
+
+
+@require_safe
+def source_detail(request, pk):
+    source = _cited_source(pk)
+    page = _paginate(request, _listing().filter(citations__source=source))
+    return render(
+        request,
+        "articles/source_detail.html",
+        {
+            "source": source,
+            "page_obj": page,
+            "meta": _meta(
+                request,
+                title=source.title,
+                description=f"Every {settings.SITE_NAME} brief based on “{source.title}”.",
+                page=page,
+            ),
+        },
+    )
+
+
+# format: (function in articles.citations, content type, file extension)
+CITATION_FORMATS = {
+    "bib": ("source_bibtex", "application/x-bibtex; charset=utf-8"),
+    "ris": ("source_ris", "application/x-research-info-systems; charset=utf-8"),
+    "json": ("source_csl_json", "application/vnd.citationstyles.csl+json; charset=utf-8"),
+}
+
+
+def _citation_filename(source, extension) -> str:
+    first = source.author_list[0].split(",")[0] if source.author_list else "source"
+    stem = re.sub(r"[^a-z0-9]+", "-", f"{first} {source.year or 'nd'}".lower()).strip("-") or "citation"
+    return f"{stem}.{extension}"
+
+
+@require_safe
+def source_citation(request, pk, extension):
+    import json
+
+    from articles import citations
+
+    source = _cited_source(pk)
+    function_name, content_type = CITATION_FORMATS[extension]
+    body = getattr(citations, function_name)(source)
+    if not isinstance(body, str):
+        body = json.dumps(body, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_citation_filename(source, extension)}"'
+    return response
+
+
+@require_safe
+def search(request):
+    form = SearchForm(request.GET or None)
+    page = None
+    if form.is_valid() and form.has_words():
+        data = form.cleaned_data
+        results = search_articles(
+            data["q"],
+            section=data.get("section"),
+            tag=data.get("tag"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+        page = _paginate(request, results)
+    query = form.data.get("q", "") if form.is_bound else ""
+    return render(
+        request,
+        "articles/article_search.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "search_query": query,
+            "meta": _meta(
+                request,
+                title=f"Search: {query}" if query else "Search",
+                description=f"Search {settings.SITE_NAME}'s research briefs.",
+                path=reverse("articles:search"),
+                robots="noindex, follow",
+            ),
+        },
+    )
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('articles:news-sitemap')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

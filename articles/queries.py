@@ -1,0 +1,177 @@
+"""Reads for the reader site: the brief of an article in ONE query.
+
+A brief has nine kinds of child rows (bylines, highlights, findings, free
+sections, signals, limitations, citations with their sources, corrections,
+tags). Prefetching them costs one query each, which would blow the article
+page's budget of 8 queries before comments and the sidebar are counted. So
+PostgreSQL aggregates each kind into a JSON array inside the article's own
+row (`ARRAY(SELECT json_build_object(...) ... ORDER BY position)`), and
+`attach_brief` turns those arrays back into unsaved model instances, so the
+templates use the ordinary model API (`get_kind_display`, `doi_url`, ...).
+
+The page therefore costs the same whatever the number of parts. Lists use
+the same annotations (only the parts they show) so feeds and cards are one
+query too.
+"""
+
+from datetime import date, datetime
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import JSONObject
+from taggit.models import Tag, TaggedItem
+
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    BriefSection,
+    Citation,
+    Correction,
+    Finding,
+    Highlight,
+    Limitation,
+    Signal,
+    Source,
+)
+
+_BRIEF_PARTS = {
+    # attribute on the article: (model of the rows, fields to carry, model to rebuild)
+    "brief_highlights": (Highlight, {"id": "id", "position": "position", "text": "text"}, Highlight),
+    "brief_findings": (
+        Finding,
+        {"id": "id", "position": "position", "headline": "headline", "explanation_html": "explanation_html"},
+        Finding,
+    ),
+    "brief_sections": (
+        BriefSection,
+        {"id": "id", "position": "position", "heading": "heading", "body_html": "body_html"},
+        BriefSection,
+    ),
+    "brief_signals": (Signal, {"id": "id", "position": "position", "kind": "kind", "text": "text"}, Signal),
+    "brief_limitations": (
+        Limitation,
+        {"id": "id", "position": "position", "label": "label", "text": "text"},
+        Limitation,
+    ),
+}
+
+_SOURCE_FIELDS = [
+    "id",
+    "authors",
+    "year",
+    "title",
+    "container",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "url",
+    "evidence",
+    "updated_at",
+]
+_AUTHOR_FIELDS = ["id", "name", "slug", "bio", "photo"]
+
+
+def _rows(model, fields: dict, order=("position", "id")):
+    return ArraySubquery(model.objects.filter(article=OuterRef("pk")).order_by(*order).values(row=JSONObject(**fields)))
+
+
+def _authors_rows():
+    return ArraySubquery(
+        ArticleAuthor.objects.filter(article=OuterRef("pk"))
+        .order_by("position", "id")
+        .values(row=JSONObject(**{name: f"author__{name}" for name in _AUTHOR_FIELDS}))
+    )
+
+
+def _citation_rows():
+    return ArraySubquery(
+        Citation.objects.filter(article=OuterRef("pk"))
+        .order_by("position", "id")
+        .values(row=JSONObject(**{name: f"source__{name}" for name in _SOURCE_FIELDS}))
+    )
+
+
+def _tag_rows():
+    return ArraySubquery(
+        TaggedItem.objects.filter(
+            object_id=OuterRef("pk"), content_type__app_label="articles", content_type__model="article"
+        )
+        .order_by("tag__name")
+        .values(row=JSONObject(id="tag__id", name="tag__name", slug="tag__slug"))
+    )
+
+
+def with_bylines(queryset):
+    """Authors and tags in the same row: what list cards and feeds show."""
+    return queryset.select_related("section").annotate(brief_authors=_authors_rows(), brief_tags=_tag_rows())
+
+
+def with_brief(queryset):
+    """Everything the article page, its JSON-LD and the feeds need, in the article's own row."""
+    annotations = {name: _rows(model, fields) for name, (model, fields, _) in _BRIEF_PARTS.items()}
+    return with_bylines(queryset).annotate(
+        **annotations,
+        brief_citations=_citation_rows(),
+        brief_corrections=_rows(Correction, {"id": "id", "date": "date", "text": "text"}, order=("date", "id")),
+    )
+
+
+def with_page_state(queryset):
+    """What else the article page shows that can change without the article changing.
+
+    Feeds the page's ETag: the latest change to any article (recent news,
+    related articles, an article going live on schedule) and to this
+    article's comments (a new comment, a moderation decision).
+    """
+    from comments.models import Comment
+
+    comments = Comment.objects.filter(article=OuterRef("pk"))
+    return queryset.annotate(
+        site_changed_at=Subquery(Article.objects.order_by("-updated_at").values("updated_at")[:1]),
+        site_published_at=Subquery(Article.objects.published().order_by("-published_at").values("published_at")[:1]),
+        comments_created_at=Subquery(comments.order_by("-created_at").values("created_at")[:1]),
+        comments_moderated_at=Subquery(
+            comments.filter(moderated_at__isnull=False).order_by("-moderated_at").values("moderated_at")[:1]
+        ),
+        comments_total=Subquery(comments.order_by().values("article").annotate(n=Count("id")).values("n")[:1]),
+    )
+
+
+def _instances(model, rows, **extra):
+    objects = []
+    for row in rows or []:
+        objects.append(model(**{**row, **extra}))
+    return objects
+
+
+def _source(row) -> Source:
+    row = dict(row)
+    if row.get("updated_at"):
+        row["updated_at"] = datetime.fromisoformat(row["updated_at"])
+    return Source(**row)
+
+
+def attach_brief(article):
+    """Turn the JSON arrays from `with_brief`/`with_bylines` into model instances on the article."""
+    article.byline_authors = _instances(Author, getattr(article, "brief_authors", None))
+    article.tag_list = _instances(Tag, getattr(article, "brief_tags", None))
+    if not hasattr(article, "brief_highlights"):
+        return article
+    for name, (_, _, model) in _BRIEF_PARTS.items():
+        setattr(
+            article, name.removeprefix("brief_") + "_list", _instances(model, getattr(article, name), article=article)
+        )
+    article.solid_signals = [s for s in article.signals_list if s.kind == Signal.Kind.SOLID]
+    article.speculative_signals = [s for s in article.signals_list if s.kind == Signal.Kind.SPECULATIVE]
+    article.sources = [_source(row) for row in article.brief_citations or []]
+    article.correction_list = [
+        Correction(id=row["id"], date=date.fromisoformat(row["date"]), text=row["text"], article=article)
+        for row in article.brief_corrections or []
+    ]
+    return article
+
+
+def attach_all(articles):
+    return [attach_brief(article) for article in articles]

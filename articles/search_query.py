@@ -1,0 +1,106 @@
+"""The reader's search: the form that reads /search/?q=... and the ranked query behind it.
+
+The vector is stored and GIN-indexed (see articles.search); this module only
+matches, ranks and highlights. The query uses PostgreSQL's `websearch`
+syntax, so readers can type "rare earth" -china or separation OR refining.
+"""
+
+import html
+import re
+
+from django import forms
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import F, Func, TextField, Value
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from articles.models import Article, Section
+from articles.queries import with_bylines
+from articles.search import SEARCH_CONFIG
+
+MAX_QUERY_LENGTH = 200
+# Private-use characters: they never occur in articles, so they mark the
+# highlighted words safely until the snippet has been escaped.
+_MARK_START, _MARK_END = "\ue000", "\ue001"
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search for", required=False, max_length=1000, strip=True)
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.all(), to_field_name="slug", required=False, empty_label="All sections"
+    )
+    tag = forms.SlugField(required=False, label="Tag")
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d"]
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d"]
+    )
+
+    def clean_q(self):
+        # NUL cannot be sent to PostgreSQL; an overlong query is cut rather than refused.
+        return self.cleaned_data["q"].replace("\x00", "")[:MAX_QUERY_LENGTH]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+    def has_words(self) -> bool:
+        """False for an empty query or one of only punctuation: nothing to look for."""
+        return bool(re.search(r"\w", self.cleaned_data.get("q", "")))
+
+
+def _strip_tags_sql(expression):
+    return Func(
+        expression, Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace", output_field=TextField()
+    )
+
+
+def search_articles(q, *, section=None, tag=None, date_from=None, date_to=None):
+    """Published articles matching `q`, best first, each with a highlighted `snippet`."""
+    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+    text = Concat(
+        F("standfirst"),
+        Value(" "),
+        _strip_tags_sql(F("intro_html")),
+        Value(" "),
+        _strip_tags_sql(F("bottom_line_html")),
+        output_field=TextField(),
+    )
+    results = (
+        with_bylines(Article.objects.published().with_comment_count())
+        .filter(search_vector=query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            headline=SearchHeadline(
+                text,
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=_MARK_START,
+                stop_sel=_MARK_END,
+                max_words=40,
+                min_words=20,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "-published_at", "-id")
+    )
+    if section is not None:
+        results = results.filter(section=section)
+    if tag:
+        results = results.filter(tags__slug=tag)
+    if date_from:
+        results = results.filter(published_at__date__gte=date_from)
+    if date_to:
+        results = results.filter(published_at__date__lte=date_to)
+    return results
+
+
+def snippet_html(headline: str) -> str:
+    """The ts_headline text as safe HTML: everything escaped, then the matches wrapped in <mark>."""
+    text = escape(html.unescape(headline or ""))
+    return mark_safe(text.replace(_MARK_START, "<mark>").replace(_MARK_END, "</mark>"))  # noqa: S308
