@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, auth and CSP: a cached page is replayed without a query (see reex/pagecache.py).
+    "reex.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -268,3 +270,19 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Page cache (reex/pagecache.py) ---
+# Whole reader pages for anonymous visitors, in the default cache (Redis when REDIS_URL is set).
+PAGE_CACHE_ENABLED = envbool("PAGE_CACHE_ENABLED", True)
+# Server-side lifetime; invalidation is precise, and no entry outlives the next scheduled publication.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
+# Browser/proxy max-age. 0 = always revalidate (a cheap 304 via ETag), so a reader who then comments
+# or subscribes never sees a stale copy from their own browser cache.
+PAGE_CACHE_MAX_AGE = envint("PAGE_CACHE_MAX_AGE", 0)
+# A visitor carrying any of these cookies always gets a freshly rendered page
+# (the session cookie, SESSION_COOKIE_NAME, always does too).
+# reex_comments_pending / reex_commenter: the visitor's own comment awaiting moderation, or their remembered
+# name and email, are shown on the page (comments/visitor.py).
+PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages", "reex_comments_pending", "reex_commenter"]
+# Forms on cached pages carry no CSRF token: JavaScript fetches one from /csrf/ before sending, and
+# without JavaScript CSRF_FAILURE_VIEW shows a "please confirm" page that keeps the text (reex/csrf.py).

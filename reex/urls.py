@@ -3,7 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from reex import views
+from reex import csrf, views
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -12,6 +12,7 @@ admin.site.index_title = "Newsroom"
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("csrf/", csrf.token, name="csrf_token"),
     path("comments/", include("comments.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("", include("articles.urls")),

@@ -1,0 +1,409 @@
+"""Whole-page caching of reader pages for anonymous visitors.
+
+A news site is read in spikes, so the pages every anonymous reader sees
+(home, articles, sections, tags, authors, archives, sources, feeds, sitemaps)
+are stored whole in Django's default cache (Redis when REDIS_URL is set) and
+replayed without touching the database.
+
+Invalidation is by generation counters that are part of every cache key:
+- one counter per article slug (the article page),
+- one for lists (home, section, tag, author, archive, source pages, feeds,
+  sitemaps: anything that lists articles or shows comment counts),
+- one for "navigation" (what every page shows around its content: the recent
+  news in the sidebar, the sections menu, author boxes).
+Changing something is an O(1) `incr` of the right counters; stale entries are
+never read again and expire by themselves. Because the counters live in the
+shared cache, this is correct across any number of app servers.
+
+What is never cached: anything but GET/HEAD 200 from a reader URL; visitors
+with a session (staff, logged-in) or any cookie in PAGE_CACHE_BYPASS_COOKIES
+(flash messages, a pending comment); responses that set cookies, are marked
+private or no-store, embed a per-visitor CSRF token, or whose view set
+`request.reex_no_cache = True`.
+
+Scheduled articles: no cached page outlives the next scheduled publication,
+because every entry's lifetime is capped at the seconds left until it.
+
+The CSP nonce of a cached page is replaced by a fresh one on every replay
+(in the body and in the Content-Security-Policy header), so cached pages do
+not share a nonce between visitors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.csp import generate_nonce
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "pagecache"
+LISTS_GEN = f"{KEY_PREFIX}:gen:lists"
+NAV_GEN = f"{KEY_PREFIX}:gen:nav"
+NEXT_PUBLICATION = f"{KEY_PREFIX}:next-publication"
+NONCE_PLACEHOLDER = b"__reex_csp_nonce__"
+# How long the "next scheduled publication" lookup is trusted; every article
+# save forgets it at once, so this only bounds changes made behind the ORM's back.
+NEXT_PUBLICATION_TTL = 60
+
+# URL prefixes that are never cached, whatever they resolve to.
+_NEVER_PREFIXES = ("/healthz", "/newsletter/", "/comments/", "/csrf/", "/__bench/", "/static/", "/media/")
+
+
+# --- generations -------------------------------------------------------------------------
+
+
+def _article_gen_key(slug: str) -> str:
+    return f"{KEY_PREFIX}:gen:article:{slug}"
+
+
+def _seed() -> int:
+    # A fresh counter starts at the current time in ms, so a counter that the
+    # cache evicted comes back with a value no old entry was stored under.
+    return time.time_ns() // 1_000_000
+
+
+def _bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # missing: start it (if another server raced us, its value stands)
+        if not cache.add(key, _seed(), timeout=None):
+            cache.incr(key)
+
+
+def _generations(keys: list[str]) -> list[int]:
+    values = cache.get_many(keys)
+    missing = {key: _seed() for key in keys if key not in values}
+    for key, value in missing.items():
+        if not cache.add(key, value, timeout=None):
+            value = cache.get(key, value)
+        values[key] = value
+    return [values[key] for key in keys]
+
+
+def invalidate_article(article=None, *, slugs=(), lists: bool = True, nav: bool = False) -> None:
+    """Forget the cached page of an article (under its slugs) and, by default, every list.
+
+    `article` is an Article or its id; `slugs` adds addresses it had before
+    (a renamed slug). `nav=True` also forgets every page's surroundings (the
+    sidebar's recent news): use it when an article appears, disappears or
+    changes its headline.
+    """
+    all_slugs = set(slugs)
+    if article is not None:
+        if isinstance(article, int):
+            from articles.models import Article
+
+            all_slugs.update(Article.objects.filter(pk=article).values_list("slug", flat=True))
+        elif article.slug:
+            all_slugs.add(article.slug)
+    for slug in all_slugs:
+        _bump(_article_gen_key(slug))
+    if lists:
+        invalidate_lists(nav=nav)
+
+
+def invalidate_lists(*, nav: bool = False) -> None:
+    _bump(LISTS_GEN)
+    if nav:
+        _bump(NAV_GEN)
+    # A save may have scheduled or unscheduled an article.
+    cache.delete(NEXT_PUBLICATION)
+
+
+def invalidate_all() -> None:
+    invalidate_lists(nav=True)
+
+
+# --- scheduled publication ---------------------------------------------------------------
+
+
+def seconds_until_next_publication() -> float | None:
+    """Seconds until the earliest scheduled article goes live, or None if nothing is scheduled."""
+    now = time.time()
+    cached = cache.get(NEXT_PUBLICATION)
+    if cached is None or (cached and cached <= now):
+        from articles.models import Article
+
+        first = Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+        cached = first.timestamp() if first else 0
+        ttl = NEXT_PUBLICATION_TTL if not cached else max(1, min(NEXT_PUBLICATION_TTL, math.floor(cached - now)))
+        cache.set(NEXT_PUBLICATION, cached, ttl)
+    return cached - now if cached else None
+
+
+# --- the middleware ----------------------------------------------------------------------
+
+
+def _cacheable_path(path: str) -> tuple[bool, str | None]:
+    """(is a reader page, the article slug if it is an article page)."""
+    if path.startswith(_NEVER_PREFIXES) or path.startswith(f"/{settings.ADMIN_URL}"):
+        return False, None
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False, None
+    name = match.url_name or ""
+    if "search" in name or "preview" in name:
+        return False, None
+    if match.namespace == "articles" or "sitemap" in name or "feed" in name:
+        slug = match.kwargs.get("slug") if name == "detail" and match.namespace == "articles" else None
+        return True, slug
+    return False, None
+
+
+def is_cacheable_page(request) -> bool:
+    """Whether this request's response could be stored for other readers."""
+    return (
+        settings.PAGE_CACHE_ENABLED
+        and request.method in ("GET", "HEAD")
+        and _cacheable_path(request.path_info)[0]
+        and not getattr(request, "reex_no_cache", False)
+    )
+
+
+def bypasses_cache(request) -> bool:
+    # The session cookie always bypasses, even if the setting forgets it: staff must never get a shared page.
+    names = (settings.SESSION_COOKIE_NAME, *settings.PAGE_CACHE_BYPASS_COOKIES)
+    return any(name in request.COOKIES for name in names)
+
+
+def _page_key(request, slug: str | None) -> str:
+    gen_keys = [NAV_GEN, _article_gen_key(slug)] if slug else [NAV_GEN, LISTS_GEN]
+    gens = ".".join(str(g) for g in _generations(gen_keys))
+    url = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    return f"{KEY_PREFIX}:page:{gens}:{url}"
+
+
+def _storable(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or request.method != "GET":
+        return False
+    if getattr(request, "reex_no_cache", False) or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page embeds this visitor's CSRF token
+        return False
+    # "no-cache" only asks downstream caches to revalidate, which our ETag answers; it does not forbid storing.
+    cache_control = response.get("Cache-Control", "").lower()
+    if "private" in cache_control or "no-store" in cache_control:
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return vary <= {"cookie", "accept-encoding"}
+
+
+def _etag(body: bytes) -> str:
+    return f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'
+
+
+def _set_public_cache_control(response, seconds_left: float) -> None:
+    max_age = max(0, min(settings.PAGE_CACHE_MAX_AGE, math.floor(seconds_left)))
+    patch_cache_control(response, public=True, max_age=max_age, must_revalidate=True)
+
+
+class PageCacheMiddleware:
+    """Serve and store whole reader pages for anonymous visitors. Sits right after WhiteNoise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        reader_page, slug = _cacheable_path(request.path_info)
+        if not reader_page:
+            return self.get_response(request)
+        if bypasses_cache(request):
+            response = self.get_response(request)
+            if response.status_code == 200 and "Cache-Control" not in response:
+                # Shaped for this visitor (staff links, their pending comment): no shared cache may keep it.
+                patch_cache_control(response, private=True, no_cache=True)
+            response["X-Page-Cache"] = "bypass"
+            return response
+
+        try:
+            key = _page_key(request, slug)
+            entry = cache.get(key)
+        except Exception:  # a cache outage must not take the site down; serve uncached
+            logger.exception("page cache unavailable")
+            return self.get_response(request)
+        if entry is not None:
+            return self._replay(request, entry)
+
+        response = self.get_response(request)
+        if _storable(request, response):
+            self._store(request, response, key)
+            return get_conditional_response(request, etag=response.get("ETag"), response=response)
+        return response
+
+    def _replay(self, request, entry):
+        now = time.time()
+        nonce = generate_nonce()
+        body = entry["body"].replace(NONCE_PLACEHOLDER, nonce.encode()) if entry["has_nonce"] else entry["body"]
+        response = HttpResponse(body, status=200)
+        for name, value in entry["headers"]:
+            response.headers[name] = value.replace(NONCE_PLACEHOLDER.decode(), nonce) if entry["has_nonce"] else value
+        response["ETag"] = entry["etag"]
+        _set_public_cache_control(response, entry["expires"] - now)
+        response["X-Page-Cache"] = "hit"
+        return get_conditional_response(request, etag=entry["etag"], response=response)
+
+    def _store(self, request, response, key):
+        timeout = settings.PAGE_CACHE_SECONDS
+        try:
+            until_publication = seconds_until_next_publication()
+        except Exception:
+            logger.exception("could not read the next scheduled publication; not caching")
+            return
+        if until_publication is not None:
+            timeout = min(timeout, math.floor(until_publication))
+        body = response.content
+        nonce = getattr(request, "_csp_nonce", None)
+        has_nonce = bool(nonce)  # LazyNonce is truthy only once the page used it
+        headers = [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", "etag", "x-page-cache")]
+        if has_nonce:
+            body = body.replace(str(nonce).encode(), NONCE_PLACEHOLDER)
+            headers = [(k, v.replace(str(nonce), NONCE_PLACEHOLDER.decode())) for k, v in headers]
+        etag = _etag(body)
+        response["ETag"] = etag
+        response["X-Page-Cache"] = "miss"
+        if timeout < 1:  # a scheduled article goes live in under a second: this page is already stale
+            patch_cache_control(response, no_cache=True)
+            return
+        _set_public_cache_control(response, timeout)
+        headers = [(k, v) for k, v in headers if k.lower() != "cache-control"]
+        entry = {
+            "body": body,
+            "headers": headers,
+            "etag": etag,
+            "has_nonce": has_nonce,
+            "expires": time.time() + timeout,
+        }
+        try:
+            cache.set(key, entry, timeout)
+        except Exception:
+            logger.exception("could not store a page in the cache")
+
+
+# --- what changes what -------------------------------------------------------------------
+# Signals, because the page cache is cross-cutting: every save through the ORM
+# (admin, services, shell) invalidates the right pages without each app having
+# to remember it. Bulk `QuerySet.update()` sends no signals: code that changes
+# published content that way must call `invalidate_article()` itself.
+
+_HEADLINE_FIELDS = ("slug", "status", "published_at", "title", "standfirst", "section_id", "featured")
+
+
+def _article_pre_save(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        instance._pagecache_before = None
+        return
+    instance._pagecache_before = sender.objects.filter(pk=instance.pk).values(*_HEADLINE_FIELDS).first()
+
+
+def _article_post_save(sender, instance, created=False, raw=False, **kwargs):
+    if raw:
+        return
+    before = getattr(instance, "_pagecache_before", None)
+    published = sender.Status.PUBLISHED
+    now_or_before_published = instance.status == published or (before and before["status"] == published)
+    slugs = {before["slug"]} if before else set()
+    if not now_or_before_published:
+        invalidate_article(instance, slugs=slugs, lists=False)  # a draft: no reader sees it
+        return
+    headline_changed = before is None or any(before[f] != getattr(instance, f) for f in _HEADLINE_FIELDS)
+    invalidate_article(instance, slugs=slugs, lists=True, nav=headline_changed)
+
+
+def _article_post_delete(sender, instance, **kwargs):
+    invalidate_article(instance, lists=True, nav=True)
+
+
+def _article_id_changed(article_id) -> None:
+    from articles.models import Article
+
+    row = Article.objects.filter(pk=article_id).values_list("slug", "status").first()
+    if row:
+        invalidate_article(slugs=[row[0]], lists=row[1] == Article.Status.PUBLISHED)
+
+
+def _brief_part_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _article_id_changed(instance.article_id)
+
+
+def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    from articles.models import Article
+
+    if isinstance(instance, Article):
+        _article_id_changed(instance.pk)
+    else:  # a tag's articles changed from the tag's side
+        for article_id in pk_set or ():
+            _article_id_changed(article_id)
+
+
+def _comment_pre_save(sender, instance, raw=False, **kwargs):
+    instance._pagecache_status_before = (
+        None
+        if raw or instance.pk is None
+        else sender.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
+    )
+
+
+def _comment_post_save(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    approved = sender.Status.APPROVED
+    if approved in (instance.status, getattr(instance, "_pagecache_status_before", None)):
+        # The article shows the comment; lists show the article's comment count.
+        _article_id_changed(instance.article_id)
+
+
+def _comment_post_delete(sender, instance, **kwargs):
+    if instance.status == sender.Status.APPROVED:
+        _article_id_changed(instance.article_id)
+
+
+def _surroundings_changed(sender, instance=None, raw=False, **kwargs):
+    if not raw:
+        invalidate_all()  # sections menu, author boxes, source pages: shown on many pages
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+    from articles import models as articles
+    from comments.models import Comment
+
+    uid = "reex.pagecache"
+    pre_save.connect(_article_pre_save, sender=articles.Article, dispatch_uid=f"{uid}.article.pre")
+    post_save.connect(_article_post_save, sender=articles.Article, dispatch_uid=f"{uid}.article.post")
+    post_delete.connect(_article_post_delete, sender=articles.Article, dispatch_uid=f"{uid}.article.delete")
+    parts = [
+        articles.Highlight,
+        articles.Finding,
+        articles.BriefSection,
+        articles.Signal,
+        articles.Limitation,
+        articles.Citation,
+        articles.Correction,
+        articles.ArticleAuthor,
+    ]
+    for model in parts:
+        post_save.connect(_brief_part_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.save")
+        post_delete.connect(_brief_part_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.delete")
+    m2m_changed.connect(_tags_changed, sender=articles.Article.tags.through, dispatch_uid=f"{uid}.tags")
+    pre_save.connect(_comment_pre_save, sender=Comment, dispatch_uid=f"{uid}.comment.pre")
+    post_save.connect(_comment_post_save, sender=Comment, dispatch_uid=f"{uid}.comment.post")
+    post_delete.connect(_comment_post_delete, sender=Comment, dispatch_uid=f"{uid}.comment.delete")
+    for model in (articles.Section, articles.Author, articles.Source):
+        post_save.connect(_surroundings_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.save")
+        post_delete.connect(_surroundings_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.delete")

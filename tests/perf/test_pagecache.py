@@ -1,0 +1,323 @@
+"""The anonymous page cache (reex/pagecache.py): hits, bypasses, precise invalidation, scheduling, HTTP caching."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, Highlight
+from comments.models import Comment
+from tests.factories import make_article, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _h6_dev_csrf_field_templates(settings, tmp_path):
+    # TEMPORARY (removed once the reader templates use {% csrf_field %}).
+    from pathlib import Path
+
+    root = Path(settings.BASE_DIR) / "templates"
+    for name in ("newsletter/_signup_form_fields.html", "comments/_comment_form.html"):
+        source = root / name
+        if source.exists() and "{% csrf_token %}" in source.read_text():
+            target = tmp_path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(
+                "{% load reex_tags %}" + source.read_text().replace("{% csrf_token %}", "{% csrf_field %}")
+            )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+
+
+def _get(client, url, **extra):
+    response = client.get(url, **extra)
+    return response, response.headers.get("X-Page-Cache")
+
+
+def _without_nonce(html: bytes) -> bytes:
+    return re.sub(rb'nonce="[^"]+"', b'nonce=""', html)
+
+
+def test_second_anonymous_request_is_served_from_cache_without_queries(client, django_assert_num_queries):
+    article = make_article(full_brief=True)
+    for url in ("/", article.get_absolute_url(), "/feed/", "/sitemap.xml", f"/section/{article.section.slug}/"):
+        first, state = _get(client, url)
+        assert (first.status_code, state) == (200, "miss"), url
+        with django_assert_num_queries(0):
+            second, state = _get(client, url)
+        assert (second.status_code, state) == (200, "hit"), url
+        assert _without_nonce(second.content) == _without_nonce(first.content)
+        assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_head_is_answered_from_the_cached_get(client, django_assert_num_queries):
+    article = make_article()
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(0):
+        response = client.head(article.get_absolute_url())
+    assert (response.status_code, response["X-Page-Cache"]) == (200, "hit")
+
+
+def test_pages_that_are_not_reader_pages_are_never_cached(client):
+    make_article(title="Neodymium magnets")
+    for url in ("/search/?q=neodymium", "/healthz", "/csrf/", "/no-such-page/"):
+        client.get(url)
+        response = client.get(url)
+        assert "X-Page-Cache" not in response, url
+
+
+def test_404_is_not_cached(client):
+    assert client.get("/news/not-yet/").status_code == 404
+    article = make_article(slug="not-yet")
+    response = client.get("/news/not-yet/")
+    assert (response.status_code, response["X-Page-Cache"]) == (200, "miss")
+    assert article.title.encode() in response.content
+
+
+def test_staff_are_never_served_cached_pages_and_their_pages_are_not_stored(client):
+    article = make_article()
+    url = article.get_absolute_url()
+    assert _get(client, url)[1] == "miss"
+    staff = make_user(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    response, state = _get(client, url)
+    assert (response.status_code, state) == (200, "bypass")
+    assert "private" in response["Cache-Control"]
+    client.logout()
+    client.cookies.clear()
+    assert _get(client, url)[1] == "hit"  # the anonymous copy, untouched by the staff visit
+
+
+@pytest.mark.parametrize("cookie", ["messages", "sessionid", "reex_pending_comment"])
+def test_a_bypass_cookie_always_gets_a_fresh_page(client, settings, cookie):
+    settings.PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages", "reex_pending_comment"]
+    article = make_article()
+    url = article.get_absolute_url()
+    assert _get(client, url)[1] == "miss"
+    assert _get(client, url)[1] == "hit"
+    client.cookies[cookie] = "anything"
+    assert _get(client, url)[1] == "bypass"
+    assert _get(client, url)[1] == "bypass"
+
+
+def test_an_unrelated_cookie_does_not_bypass(client):
+    article = make_article()
+    client.get(article.get_absolute_url())
+    client.cookies["csrftoken"] = "x" * 32
+    client.cookies["_ga"] = "tracking"
+    assert _get(client, article.get_absolute_url())[1] == "hit"
+
+
+def test_editing_an_article_invalidates_its_page_and_the_lists_but_not_other_articles(client):
+    edited, other = make_article(full_brief=True), make_article(full_brief=True)
+    urls = ["/", edited.get_absolute_url(), other.get_absolute_url(), "/feed/"]
+    for url in urls:
+        client.get(url)
+    assert [_get(client, url)[1] for url in urls] == ["hit", "hit", "hit", "hit"]
+
+    edited.intro = "A corrected introduction."
+    edited.intro_html = "<p>A corrected introduction.</p>"
+    edited.save()
+
+    states = {url: _get(client, url) for url in urls}
+    assert {url: state for url, (_, state) in states.items()} == {
+        "/": "miss",
+        edited.get_absolute_url(): "miss",
+        other.get_absolute_url(): "hit",
+        "/feed/": "miss",
+    }
+    assert b"A corrected introduction." in states[edited.get_absolute_url()][0].content
+
+
+def test_editing_a_brief_part_invalidates_its_article_only(client):
+    edited, other = make_article(full_brief=True), make_article(full_brief=True)
+    for article in (edited, other):
+        client.get(article.get_absolute_url())
+    Highlight.objects.create(article=edited, position=5, text="Samarium supply is the sleeper risk.")
+    response, state = _get(client, edited.get_absolute_url())
+    assert state == "miss"
+    assert b"Samarium supply is the sleeper risk." in response.content
+    assert _get(client, other.get_absolute_url())[1] == "hit"
+
+
+def test_publishing_an_article_shows_it_on_the_home_page_and_in_every_sidebar(client):
+    existing = make_article(full_brief=True)
+    draft = make_article(title="Gallium export curbs bite", status=Article.Status.DRAFT)
+    client.get("/")
+    client.get(existing.get_absolute_url())
+    assert b"Gallium export curbs bite" not in _get(client, "/")[0].content
+
+    draft.status = Article.Status.PUBLISHED
+    draft.published_at = timezone.now() - timedelta(seconds=1)
+    draft.save()
+
+    home, state = _get(client, "/")
+    assert state == "miss"
+    assert b"Gallium export curbs bite" in home.content
+    page, state = _get(client, existing.get_absolute_url())
+    assert state == "miss"  # its sidebar lists recent news
+    assert b"Gallium export curbs bite" in page.content
+
+
+def test_saving_a_draft_does_not_invalidate_reader_pages(client):
+    live = make_article()
+    draft = make_article(status=Article.Status.DRAFT)
+    client.get("/")
+    client.get(live.get_absolute_url())
+    draft.title = "Still a draft"
+    draft.save()
+    assert _get(client, "/")[1] == "hit"
+    assert _get(client, live.get_absolute_url())[1] == "hit"
+
+
+def test_unpublishing_removes_the_article_from_the_cache_and_the_lists(client):
+    article = make_article(title="Terbium from tailings")
+    client.get(article.get_absolute_url())
+    client.get("/")
+    article.status = Article.Status.UNPUBLISHED
+    article.save()
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert b"Terbium from tailings" not in client.get("/").content
+
+
+def test_changing_a_slug_invalidates_the_old_address(client):
+    article = make_article(slug="old-address")
+    assert client.get("/news/old-address/").status_code == 200
+    article.slug = "new-address"
+    article.save()
+    assert client.get("/news/old-address/").status_code in (301, 404)
+    assert _get(client, "/news/new-address/")[0].status_code == 200
+
+
+def test_approving_a_comment_invalidates_its_article_and_the_lists_only(client):
+    article, other = make_article(), make_article()
+    comment = Comment.objects.create(article=article, name="Ada", email="ada@example.com", body="Where is the yttrium?")
+    urls = ["/", article.get_absolute_url(), other.get_absolute_url()]
+    for url in urls:
+        client.get(url)
+    assert [_get(client, url)[1] for url in urls] == ["hit", "hit", "hit"]
+
+    # A new pending comment changes nothing a reader sees: the cache stays warm.
+    Comment.objects.create(article=article, name="Bob", email="bob@example.com", body="Spam? Maybe.")
+    assert [_get(client, url)[1] for url in urls] == ["hit", "hit", "hit"]
+
+    comment.status = Comment.Status.APPROVED
+    comment.save()
+    states = [_get(client, url) for url in urls]
+    assert [state for _, state in states] == ["miss", "miss", "hit"]
+    assert b"Where is the yttrium?" in states[1][0].content
+
+    comment.status = Comment.Status.REMOVED
+    comment.save()
+    page, state = _get(client, article.get_absolute_url())
+    assert state == "miss"
+    assert b"Where is the yttrium?" not in page.content
+
+
+def test_a_scheduled_article_appears_on_time(client):
+    make_article(title="Already out")
+    soon = timezone.now() + timedelta(seconds=2)
+    make_article(title="Lanthanum breakthrough", published_at=soon)
+    home, state = _get(client, "/")
+    assert state == "miss"
+    assert b"Lanthanum breakthrough" not in home.content
+    while timezone.now() < soon:
+        time.sleep(0.1)
+    # The entry stored above expired at the scheduled time at the latest.
+    home, state = _get(client, "/")
+    assert state == "miss"
+    assert b"Lanthanum breakthrough" in home.content
+    assert _get(client, "/")[1] == "hit"
+
+
+def test_entry_lifetime_never_passes_the_next_scheduled_publication(client, settings):
+    from reex import pagecache
+
+    make_article()
+    assert pagecache.seconds_until_next_publication() is None
+    make_article(published_at=timezone.now() + timedelta(seconds=40))
+    remaining = pagecache.seconds_until_next_publication()
+    assert 30 < remaining <= 40
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "max-age=0" in response["Cache-Control"]
+
+
+def test_etag_and_conditional_get_on_cached_pages(client, django_assert_num_queries):
+    article = make_article()
+    url = article.get_absolute_url()
+    first = client.get(url)
+    etag = first["ETag"]
+    assert etag.startswith('"') and "public" in first["Cache-Control"] and "must-revalidate" in first["Cache-Control"]
+    with django_assert_num_queries(0):
+        not_modified = client.get(url, headers={"If-None-Match": etag})
+    assert (not_modified.status_code, not_modified["ETag"]) == (304, etag)
+    assert not_modified.content == b""
+    assert client.get(url, headers={"If-None-Match": '"something-else"'}).status_code == 200
+    # The ETag survives replays (the nonce is not part of it) and changes with the content.
+    assert client.get(url)["ETag"] == etag
+    article.title = "A new headline"
+    article.save()
+    assert client.get(url)["ETag"] != etag
+
+
+def test_each_replay_gets_a_fresh_csp_nonce_matching_its_header(client):
+    article = make_article()
+    url = article.get_absolute_url()
+    nonces = []
+    for _ in range(3):
+        response = client.get(url)
+        in_body = set(re.findall(rb'nonce="([^"]+)"', response.content))
+        header = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+        assert len(in_body) == 1 and header is not None
+        assert in_body == {header.group(1).encode()}
+        nonces.append(header.group(1))
+    assert len(set(nonces)) == 3
+
+
+def test_security_headers_are_kept_on_cached_pages(client):
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+    cached = client.get(article.get_absolute_url())
+    assert cached["X-Page-Cache"] == "hit"
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy"):
+        assert cached[header] == first[header], header
+
+
+def test_a_view_can_opt_out(rf, settings):
+    from django.http import HttpResponse
+
+    from reex.pagecache import PageCacheMiddleware
+
+    def view(request):
+        request.reex_no_cache = True
+        return HttpResponse("personal")
+
+    middleware = PageCacheMiddleware(view)
+    make_article()
+    for _ in range(2):
+        response = middleware(rf.get("/"))
+        assert response.get("X-Page-Cache") is None
+
+
+def test_a_response_that_sets_a_cookie_is_not_stored(rf):
+    from django.http import HttpResponse
+
+    from reex.pagecache import PageCacheMiddleware
+
+    def view(request):
+        response = HttpResponse("hello")
+        response.set_cookie("reex_seen", "1")
+        return response
+
+    middleware = PageCacheMiddleware(view)
+    assert [middleware(rf.get("/")).get("X-Page-Cache") for _ in range(2)] == [None, None]
+
+
+def test_the_cache_can_be_switched_off(client, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    article = make_article()
+    client.get(article.get_absolute_url())
+    assert "X-Page-Cache" not in client.get(article.get_absolute_url())
