@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import socket
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -72,15 +73,21 @@ class _Handler:
         return "250 Message accepted"
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A real aiosmtpd server on 127.0.0.1; Django's SMTP backend is pointed at it."""
     from aiosmtpd.controller import Controller
 
-    recorder = SMTPRecorder(host="127.0.0.1", port=0)
-    controller = Controller(_Handler(recorder), hostname="127.0.0.1", port=0)
+    recorder = SMTPRecorder(host="127.0.0.1", port=free_port())
+    # aiosmtpd's readiness check connects to the configured port, so it cannot be 0.
+    controller = Controller(_Handler(recorder), hostname="127.0.0.1", port=recorder.port)
     controller.start()
-    recorder.port = controller.server.sockets[0].getsockname()[1]
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
