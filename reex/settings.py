@@ -286,3 +286,18 @@ PAGE_CACHE_MAX_AGE = envint("PAGE_CACHE_MAX_AGE", 0)
 PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages", "reex_comments_pending", "reex_commenter"]
 # Forms on cached pages carry no CSRF token: JavaScript fetches one from /csrf/ before sending, and
 # without JavaScript CSRF_FAILURE_VIEW shows a "please confirm" page that keeps the text (reex/csrf.py).
+
+# --- Security (reliability & security) ---
+# Branded 403 for a missing/expired CSRF token; reex.views.csrf_failure also
+# offers the resend page for our own cached forms (reex/csrf.py).
+CSRF_FAILURE_VIEW = "reex.views.csrf_failure"
+# Two-factor sign-in (django-otp TOTP): the name authenticator apps show, and
+# keep device secrets out of the TOTP device admin (only the owner sees theirs, once).
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# pg_dump/pg_restore for `manage.py backup`/`restore`; empty = the embedded
+# PostgreSQL's bundled binaries when installed, else the ones on PATH.
+PG_BIN_DIR = envstr("PG_BIN_DIR")
+BACKUP_DIR = Path(envstr("BACKUP_DIR", str(VAR_DIR / "backups")))
+# After an admin sign-in whose `next` was refused (another host), land on the admin index.
+LOGIN_REDIRECT_URL = f"/{ADMIN_URL}"

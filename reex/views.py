@@ -61,3 +61,23 @@ def server_error(request):
         return response
     response = _render_static_page("500.html", 500)
     return HttpResponseServerError(response.content)
+
+
+def bad_request(request, exception=None):
+    """400, including oversized bodies and too many fields (RequestDataTooBig, TooManyFieldsSent)."""
+    return _render_static_page("400.html", 400)
+
+
+def permission_denied(request, exception=None):
+    return _render_static_page("403.html", 403)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token (often: the page was open for a long time, or cookies are off)."""
+    # A form from our own (cached) page sent without JavaScript: offer to send it again, text intact.
+    from reex.csrf import resend_page
+
+    response = resend_page(request)
+    if response is not None:
+        return response
+    return _render_static_page("403_csrf.html", 403)
