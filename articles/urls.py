@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 from django.views.decorators.http import conditional_page
 
-from articles import feeds, views
+from articles import feeds, previews, views
 from articles.sitemaps import SITEMAPS, NewsSitemap
 
 app_name = "articles"
@@ -43,4 +43,7 @@ urlpatterns = [
         name="news-sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    # Previews of unpublished articles: staff, and signed share links for outside reviewers.
+    path("preview/<int:pk>/", previews.staff_preview, name="preview"),
+    path("preview/s/<str:token>/", previews.shared_preview, name="preview_shared"),
 ]

@@ -132,7 +132,7 @@ def article_detail(request, slug):
         raise Http404("No such article")
     etag, last_modified = _etag(article), _last_modified(article)
     if _revalidates(request):
-        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified.timestamp())
+        not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
         if not_modified is not None:
             return not_modified
     response = render_article(request, article)

@@ -86,28 +86,41 @@ INTRO = (
 )
 
 
-def _hero_png(width=1600, height=900) -> Image.Image:
-    """A drawn landscape: sky, hills and a brick building, enough to look like a photo at a glance."""
-    image = Image.new("RGB", (width, height), "#9cc3d5")
+_PALETTES = [
+    # sky top, hill, far hill, ground, building
+    ((100, 150, 200), "#5f7d6b", "#4e6b5a", "#7b8f6a", "#8d4a32"),
+    ((214, 140, 90), "#6b5a4e", "#54473d", "#9a8a66", "#3f5566"),
+    ((70, 110, 150), "#39505e", "#2e434f", "#55675a", "#b7791f"),
+    ((160, 175, 190), "#7a7f86", "#60656b", "#8f8d80", "#5a3d2b"),
+    ((90, 160, 170), "#4b6f5d", "#3c5c4c", "#6f8a5f", "#7d2f2f"),
+]
+
+
+def _hero_png(width=1600, height=900, variant=0) -> Image.Image:
+    """A drawn landscape: sky, hills and a plant building, enough to look like a photo at a glance."""
+    sky, hill, far_hill, ground, building = _PALETTES[variant % len(_PALETTES)]
+    image = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
-    for y in range(height // 2):
-        shade = int(156 + 60 * y / (height / 2))
-        draw.line([(0, y), (width, y)], fill=(shade - 40, shade, min(255, shade + 40)))
-    draw.polygon([(0, 560), (420, 330), (860, 560)], fill="#5f7d6b")
-    draw.polygon([(600, 560), (1100, 280), (1600, 560)], fill="#4e6b5a")
-    draw.rectangle([0, 560, width, height], fill="#7b8f6a")
-    draw.rectangle([420, 380, 1180, 760], fill="#8d4a32")
-    for col in range(8):
+    for y in range(height):
+        t = min(1, y / (height * 0.65))
+        draw.line([(0, y), (width, y)], fill=tuple(int(c + (235 - c) * t * 0.7) for c in sky))
+    shift = (variant * 230) % 500
+    draw.polygon([(0, 560), (420 + shift, 300), (900 + shift, 560)], fill=far_hill)
+    draw.polygon([(500, 560), (1150 - shift // 2, 250), (1600, 560)], fill=hill)
+    draw.rectangle([0, 560, width, height], fill=ground)
+    left = 300 + shift
+    draw.rectangle([left, 390, left + 700, 760], fill=building)
+    draw.rectangle([left + 560, 220, left + 620, 390], fill=building)
+    for col in range(7):
         for row in range(3):
-            x, y = 460 + col * 90, 410 + row * 110
-            draw.rectangle([x, y, x + 50, y + 70], fill="#e8dcc0")
-    draw.ellipse([700, 720, 900, 800], fill="#6fa8c4")
+            x, y = left + 40 + col * 92, 420 + row * 110
+            draw.rectangle([x, y, x + 50, y + 70], fill="#efe3c4")
     return image
 
 
-def store_hero(article, widths=(480, 960, 1440)) -> Article:
+def store_hero(article, widths=(480, 960, 1440), variant=0) -> Article:
     original = io.BytesIO()
-    image = _hero_png()
+    image = _hero_png(variant=variant)
     image.save(original, "JPEG", quality=80)
     article.hero_image.save(f"russia-{article.pk}.jpg", ContentFile(original.getvalue()), save=False)
     renditions = {}
