@@ -301,3 +301,19 @@ PG_BIN_DIR = envstr("PG_BIN_DIR")
 BACKUP_DIR = Path(envstr("BACKUP_DIR", str(VAR_DIR / "backups")))
 # After an admin sign-in whose `next` was refused (another host), land on the admin index.
 LOGIN_REDIRECT_URL = f"/{ADMIN_URL}"
+
+# --- Newsletter ---
+# Local hour (TIME_ZONE) at which today's digest goes out; it is built
+# NEWSLETTER_BUILD_LEAD_MINUTES earlier so editors can review it.
+NEWSLETTER_SEND_HOUR = envint("NEWSLETTER_SEND_HOUR", 7)
+NEWSLETTER_BUILD_LEAD_MINUTES = envint("NEWSLETTER_BUILD_LEAD_MINUTES", 60)
+NEWSLETTER_CONFIRMATION_MAX_AGE_HOURS = envint("NEWSLETTER_CONFIRMATION_MAX_AGE_HOURS", 72)
+NEWSLETTER_SIGNUP_RATE = envint("NEWSLETTER_SIGNUP_RATE", 5)  # signups per IP address ...
+NEWSLETTER_SIGNUP_RATE_WINDOW = envint("NEWSLETTER_SIGNUP_RATE_WINDOW", 3600)  # ... per this many seconds
+NEWSLETTER_BATCH_SIZE = envint("NEWSLETTER_BATCH_SIZE", 100)
+# A delivery held by a sender for longer than this is presumed abandoned (worker
+# killed) and is sent again; keep it well above EMAIL_TIMEOUT.
+NEWSLETTER_SEND_LEASE_SECONDS = envint("NEWSLETTER_SEND_LEASE_SECONDS", 300)
+NEWSLETTER_MAX_ATTEMPTS = envint("NEWSLETTER_MAX_ATTEMPTS", 6)
+NEWSLETTER_RETRY_BASE_SECONDS = envint("NEWSLETTER_RETRY_BASE_SECONDS", 300)
+NEWSLETTER_UNSUBSCRIBE_MAILTO = envstr("NEWSLETTER_UNSUBSCRIBE_MAILTO")

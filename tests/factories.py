@@ -123,3 +123,15 @@ def add_full_brief(article, *, source=None):
     article.bottom_line_html = article.bottom_line_html or "<p>Potential, not a pivot.</p>"
     article.save()
     return article
+
+
+def make_subscriber(*, email=None, status="confirmed", **extra):
+    """A newsletter subscriber; confirmed by default."""
+    from django.utils import timezone
+
+    from newsletter.models import Subscriber
+
+    n = next(_seq)
+    if status == Subscriber.Status.CONFIRMED:
+        extra.setdefault("confirmed_at", timezone.now())
+    return Subscriber.objects.create(email=email or f"reader{n}@example.org", status=status, **extra)

@@ -1,0 +1,111 @@
+import csv
+import io
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from newsletter.models import Subscriber, normalise_email
+
+# Bump FORM_VERSION whenever CONSENT_TEXT changes: each consent record stores the version it was given under.
+FORM_VERSION = "signup-2026-11-v1"
+CONSENT_TEXT = (
+    "Send me the daily digest by email. I can unsubscribe with one click in any email, "
+    "and my address is used for nothing else."
+)
+CONSENT_TEXTS = {FORM_VERSION: CONSENT_TEXT}
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "you@example.com"}),
+        error_messages={"invalid": "Please enter a valid email address, like name@example.com."},
+    )
+    name = forms.CharField(
+        label="Name (optional)",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Your name (optional)"}),
+    )
+    # A field people never see; bots fill every input. A filled honeypot gets the normal
+    # "thank you" response and nothing else happens.
+    website = forms.CharField(required=False, label="Leave this field empty")
+    source = forms.ChoiceField(
+        choices=[(c, c) for c in ("sidebar", "footer", "page")], required=False, widget=forms.HiddenInput
+    )
+    source_page = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+    def clean_source(self):
+        return self.cleaned_data.get("source") or Subscriber.Source.PAGE
+
+    def clean_source_page(self):
+        page = (self.cleaned_data.get("source_page") or "").strip()
+        # Only our own paths: this value is shown to editors and stored as consent evidence.
+        if not page.startswith("/") or page.startswith("//"):
+            return ""
+        return page[:500]
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class SubscriberImportForm(forms.Form):
+    class Mode:
+        SEND_CONFIRMATION = "send_confirmation"
+        CONSENTED = "consented"
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 CSV with a header row containing an 'email' column and optionally a 'name' column.",
+    )
+    mode = forms.ChoiceField(
+        choices=[
+            (Mode.SEND_CONFIRMATION, "Send each new address a confirmation email (double opt-in)"),
+            (Mode.CONSENTED, "They already consented elsewhere: subscribe them now and record where"),
+        ],
+        widget=forms.RadioSelect,
+        initial=Mode.SEND_CONFIRMATION,
+    )
+    consent_source = forms.CharField(
+        label="Where did they consent?",
+        max_length=500,
+        required=False,
+        help_text='Required for "already consented", e.g. "Signup sheet, Critical Minerals Expo, 2026-10-14".',
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError("The file is not UTF-8 text. Export it from your spreadsheet as CSV UTF-8.") from None
+        reader = csv.DictReader(io.StringIO(text))
+        fields = [name.strip().lower() for name in reader.fieldnames or []]
+        if "email" not in fields:
+            raise ValidationError("The first row must be a header with an 'email' column.")
+        reader.fieldnames = fields
+        rows, invalid = [], []
+        for line, row in enumerate(reader, start=2):
+            email = normalise_email(row.get("email") or "")
+            try:
+                validate_email(email)
+            except ValidationError:
+                invalid.append(f"line {line}: {row.get('email') or '(empty)'}")
+                continue
+            rows.append((email, (row.get("name") or "").strip()[:150]))
+        if not rows and not invalid:
+            raise ValidationError("The file has no rows.")
+        self.invalid_rows = invalid
+        return rows
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mode") == self.Mode.CONSENTED and not (cleaned.get("consent_source") or "").strip():
+            self.add_error("consent_source", "Say where these people consented; it is stored as their consent record.")
+        return cleaned
