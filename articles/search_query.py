@@ -10,12 +10,12 @@ import re
 
 from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import F, Func, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import F, Func, OuterRef, StringAgg, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.models import Article, Section
+from articles.models import Article, BriefSection, Finding, Highlight, Limitation, Section, Signal
 from articles.queries import with_bylines
 from articles.search import SEARCH_CONFIG
 
@@ -59,13 +59,44 @@ def _strip_tags_sql(expression):
     )
 
 
+def _joined(model, expression):
+    """One brief part's texts for an article, joined in page order, as a correlated subquery."""
+    parts = (
+        model.objects.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(
+            joined=StringAgg(expression, delimiter=Value(" "), order_by=("position", "id"), output_field=TextField())
+        )
+        .values("joined")
+    )
+    return Coalesce(Subquery(parts[:1]), Value(""), output_field=TextField())
+
+
 def search_articles(q, *, section=None, tag=None, date_from=None, date_to=None):
     """Published articles matching `q`, best first, each with a highlighted `snippet`."""
     query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+    # The snippet is cut from the readable text of the brief, in page order,
+    # so a word found only in, say, a free section still shows in context.
     text = Concat(
         F("standfirst"),
         Value(" "),
+        _joined(Highlight, "text"),
+        Value(" "),
         _strip_tags_sql(F("intro_html")),
+        Value(" "),
+        _joined(
+            Finding,
+            Concat(F("headline"), Value(". "), _strip_tags_sql(F("explanation_html")), output_field=TextField()),
+        ),
+        Value(" "),
+        _joined(
+            BriefSection, Concat(F("heading"), Value(". "), _strip_tags_sql(F("body_html")), output_field=TextField())
+        ),
+        Value(" "),
+        _joined(Signal, "text"),
+        Value(" "),
+        _joined(Limitation, Concat(F("label"), Value(": "), F("text"), output_field=TextField())),
         Value(" "),
         _strip_tags_sql(F("bottom_line_html")),
         output_field=TextField(),
