@@ -9,6 +9,9 @@ Markdown fields are rendered once, on save, into sanitised `*_html` columns;
 reads never render Markdown.
 """
 
+import logging
+
+import reversion
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -18,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
+
+logger = logging.getLogger(__name__)
 
 
 class Section(models.Model):
@@ -258,11 +263,11 @@ class Article(models.Model):
         from articles.markdown import render_markdown
 
         update_fields = kwargs.get("update_fields")
-        old_slug, was_published = None, False
+        old_slug, was_published, old_hero = None, False, ""
         if self.pk:
-            row = Article.objects.filter(pk=self.pk).values_list("slug", "first_published_at").first()
+            row = Article.objects.filter(pk=self.pk).values_list("slug", "first_published_at", "hero_image").first()
             if row:
-                old_slug, was_published = row[0], row[1] is not None
+                old_slug, was_published, old_hero = row[0], row[1] is not None, row[2] or ""
                 # Incremented on every save; the admin compares it to detect concurrent edits.
                 self.version += 1
         self.slug = self.slug or self._unique_slug(self.title)
@@ -280,6 +285,8 @@ class Article(models.Model):
                 "updated_at",
             }
         super().save(*args, **kwargs)
+        if (self.hero_image.name or "") != old_hero and (update_fields is None or "hero_image" in update_fields):
+            self._refresh_renditions()
         if old_slug and old_slug != self.slug and was_published:
             SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
         # The current slug answers by itself; a redirect under the same name would only shadow it.
@@ -287,6 +294,20 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def _refresh_renditions(self):
+        """Cut the srcset renditions once, when the hero image changes; reads only use the stored paths."""
+        from articles.images import delete_renditions, make_renditions
+
+        delete_renditions(self.hero_renditions)
+        try:
+            self.hero_renditions = make_renditions(self.hero_image.name) if self.hero_image else {}
+        except Exception:
+            # Uploads through the admin are validated first; a file put in place some other way
+            # and unreadable still leaves a saved article (the page falls back to the original).
+            logger.exception("Could not make renditions of %s", self.hero_image.name)
+            self.hero_renditions = {}
+        Article.objects.filter(pk=self.pk).update(hero_renditions=self.hero_renditions)
 
     def _unique_slug(self, title: str) -> str:
         base = slugify(title)[:200].strip("-") or "article"
@@ -486,3 +507,16 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.article}: {self.from_status} → {self.to_status}"
+
+
+# --- Revisions (django-reversion) -------------------------------------------------------------
+# Registered here, with the models, so they are registered before the admin (VersionAdmin) looks.
+# Workflow state, `version` and derived columns are not content: a restore keeps their current values
+# (articles.services.article_restore_revision) and recomputes the derived ones.
+reversion.register(
+    Article,
+    exclude=("search_vector", "version", "hero_renditions", "reading_time", "intro_html", "bottom_line_html"),
+    follow=("bylines", "highlights", "findings", "sections", "signals", "limitations", "citations", "corrections"),
+)
+for _part in (ArticleAuthor, Highlight, Finding, BriefSection, Signal, Limitation, Citation, Correction):
+    reversion.register(_part)

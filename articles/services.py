@@ -212,3 +212,156 @@ def article_refresh(*, article) -> None:
     Article.objects.filter(pk=article.pk).update(reading_time=reading_time)
     article.reading_time = reading_time
     refresh_search_vector(article)
+
+
+# --- Revisions (django-reversion) -------------------------------------------------------------
+
+# Kept as they are when an old revision is restored: the workflow moves only through the services
+# above, the address only forward, and `version` only up (it guards against lost edits).
+KEPT_ON_RESTORE = (
+    "status",
+    "published_at",
+    "first_published_at",
+    "created_by_id",
+    "created_at",
+    "slug",
+    "version",
+    "hero_renditions",
+)
+
+
+def article_restore_revision(*, article, version, by) -> Article:
+    """Bring back the article's text and all its inline parts as they were saved in `version`'s revision.
+
+    Parts added since are deleted and parts removed since come back. The workflow state, publication
+    times and slug stay as they are now. The restore is itself recorded as a new revision.
+    """
+    import reversion
+    from django.db import IntegrityError
+    from reversion.errors import RevertError
+
+    with transaction.atomic(), reversion.create_revision():
+        locked = _locked(article)
+        kept = {field: getattr(locked, field) for field in KEPT_ON_RESTORE}
+        hero_before = locked.hero_image.name or ""
+        try:
+            with transaction.atomic():
+                version.revision.revert(delete=True)
+        except (RevertError, IntegrityError) as exc:
+            raise WorkflowError(
+                f"This revision cannot be restored: it refers to something that no longer exists ({exc})."
+            ) from exc
+        restored = Article.objects.get(pk=locked.pk)
+        for field, value in kept.items():
+            setattr(restored, field, value)
+        restored.save()
+        if (restored.hero_image.name or "") != hero_before:
+            restored._refresh_renditions()
+        article_refresh(article=restored)
+        when = date_format(timezone.localtime(version.revision.date_created), "j M Y, H:i:s")
+        reversion.set_user(by)
+        reversion.set_comment(f"Restored the version saved on {when}.")
+    _sync(article, restored)
+    return restored
+
+
+def _part_lines(model_name: str, data: dict) -> list[str]:
+    from articles.models import Author, Source
+
+    def block(label, text):
+        lines = [line.rstrip() for line in str(text or "").splitlines() if line.strip()]
+        return [f"{label}: {lines[0] if lines else ''}", *[f"    {line}" for line in lines[1:]]]
+
+    if model_name == "articleauthor":
+        return [f"Byline: {Author.objects.filter(pk=data.get('author')).values_list('name', flat=True).first()}"]
+    if model_name == "highlight":
+        return block("Highlight", data.get("text"))
+    if model_name == "finding":
+        return block("Finding", data.get("headline")) + block("  explanation", data.get("explanation"))
+    if model_name == "briefsection":
+        return block("Free section", data.get("heading")) + block("  body", data.get("body"))
+    if model_name == "signal":
+        return block(f"Signal ({data.get('kind')})", data.get("text"))
+    if model_name == "limitation":
+        return block(f"Limitation, {data.get('label')}", data.get("text"))
+    if model_name == "citation":
+        source = Source.objects.filter(pk=data.get("source")).first()
+        return [f"Citation: {source or '(deleted source)'}"]
+    if model_name == "correction":
+        return block(f"Correction, {data.get('date')}", data.get("text"))
+    return []
+
+
+SNAPSHOT_FIELDS = [
+    ("Title", "title"),
+    ("Slug", "slug"),
+    ("Standfirst", "standfirst"),
+    ("Section", "section"),
+    ("Featured", "featured"),
+    ("Comments allowed", "allow_comments"),
+    ("Hero image", "hero_image"),
+    ("Hero alt text", "hero_alt"),
+    ("Hero caption", "hero_caption"),
+    ("Hero credit", "hero_credit"),
+    ("Intro", "intro"),
+    ("Bottom line", "bottom_line"),
+    ("Updated", "significant_update_at"),
+]
+PART_ORDER = [
+    "articleauthor",
+    "highlight",
+    "finding",
+    "briefsection",
+    "signal",
+    "limitation",
+    "citation",
+    "correction",
+]
+
+
+def _field_values(obj) -> dict:
+    return {field.name: field.value_from_object(obj) for field in obj._meta.concrete_fields}
+
+
+def article_snapshot(article) -> dict:
+    """The article and its parts as plain field values, in the same shape as revision_snapshot()."""
+    parts = {name: [] for name in PART_ORDER}
+    for related in ("bylines", "highlights", "findings", "sections", "signals", "limitations", "citations"):
+        for obj in getattr(article, related).all():
+            parts[obj._meta.model_name].append(_field_values(obj))
+    for obj in article.corrections.all():
+        parts["correction"].append(_field_values(obj))
+    return {"article": _field_values(Article.objects.get(pk=article.pk)), "parts": parts}
+
+
+def revision_snapshot(revision, article_pk) -> dict:
+    parts = {name: [] for name in PART_ORDER}
+    article = {}
+    for version in revision.version_set.select_related("content_type"):
+        model_name = version.content_type.model
+        data = version.field_dict
+        if model_name == "article" and str(version.object_id) == str(article_pk):
+            article = data
+        elif model_name in parts and data.get("article") == article_pk:
+            parts[model_name].append({**data, "id": int(version.object_id)})
+    return {"article": article, "parts": parts}
+
+
+def snapshot_lines(snapshot) -> list[str]:
+    """Readable lines of a snapshot, for a diff: one field per line, parts in reading order."""
+    from articles.models import Section
+
+    data = snapshot["article"]
+    lines = []
+    for label, field in SNAPSHOT_FIELDS:
+        value = data.get(field)
+        if field == "section":
+            value = Section.objects.filter(pk=value).values_list("name", flat=True).first() if value else ""
+        text = str(value if value not in (None, "") else "—")
+        first, *rest = text.splitlines() or [""]
+        lines.append(f"{label}: {first}")
+        lines += [f"    {line}" for line in rest if line.strip()]
+    for model_name in PART_ORDER:
+        for part in sorted(snapshot["parts"][model_name], key=lambda d: (d.get("position", 0), d.get("id") or 0)):
+            lines += _part_lines(model_name, part)
+    return lines

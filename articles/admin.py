@@ -1,0 +1,700 @@
+"""The newsroom: articles, their brief parts, sources, sections and authors in the Django admin.
+
+Roles (groups made by migration 0002): Writers see and edit only their own drafts and submit them;
+Editors edit everything, publish, schedule and unpublish. The same rules (articles.services.can_*)
+decide querysets, permissions, read-only fields, buttons and actions, and the services check them again.
+"""
+
+import difflib
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from articles import previews
+from articles.citations import source_apa_html
+from articles.forms import ArticleAdminForm, AuthorAdminForm, PublishForm, SourceAdminForm, WorkflowForm
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    BriefSection,
+    Citation,
+    Correction,
+    Finding,
+    Highlight,
+    Limitation,
+    Section,
+    Signal,
+    Source,
+    Transition,
+)
+from articles.services import (
+    WorkflowError,
+    article_publish,
+    article_refresh,
+    article_restore_revision,
+    article_return_to_draft,
+    article_submit,
+    article_unpublish,
+    can_edit,
+    can_edit_any,
+    can_publish,
+    revision_snapshot,
+    snapshot_lines,
+)
+
+S = Article.Status
+
+BADGE_COLOURS = {
+    "draft": ("#f1f3f5", "#495057"),
+    "review": ("#fff3bf", "#7c5e00"),
+    "scheduled": ("#d0ebff", "#1c5d99"),
+    "published": ("#d3f9d8", "#1b6e2a"),
+    "unpublished": ("#ffe3e3", "#a61e1e"),
+}
+
+
+def status_key(article) -> str:
+    return "scheduled" if article.is_scheduled else article.status
+
+
+def status_badge(article):
+    background, colour = BADGE_COLOURS[status_key(article)]
+    return format_html(
+        '<span class="reex-status reex-status--{}" style="display:inline-block;padding:2px 8px;border-radius:10px;'
+        'font-size:11px;font-weight:600;white-space:nowrap;background:{};color:{}">{}</span>',
+        status_key(article),
+        background,
+        colour,
+        article.display_status,
+    )
+
+
+# The moves offered to a user for an article: (action, button label, is it the main next step).
+MOVES = {
+    "submit": ("Submit for review", article_submit),
+    "publish": ("Publish or schedule…", article_publish),
+    "unpublish": ("Unpublish", article_unpublish),
+    "return_to_draft": ("Return to draft", article_return_to_draft),
+}
+
+
+def available_moves(user, article) -> list[str]:
+    moves = []
+    own = article.created_by_id == user.pk
+    if article.status in (S.DRAFT, S.UNPUBLISHED) and (can_edit_any(user) or own):
+        moves.append("submit")
+    if can_publish(user) and (article.status in (S.REVIEW, S.UNPUBLISHED) or article.is_scheduled):
+        moves.append("publish")
+    if can_publish(user) and article.status == S.PUBLISHED:
+        moves.append("unpublish")
+    if (
+        article.status == S.UNPUBLISHED
+        and can_publish(user)
+        or article.status == S.REVIEW
+        and (can_publish(user) or own)
+    ):
+        moves.append("return_to_draft")
+    return moves
+
+
+# --- Inlines, in the order the brief is read -----------------------------------------------------
+
+
+class ArticlePartInline(admin.StackedInline):
+    """An inline part of the brief: editable only while the article is editable by this user."""
+
+    extra = 0
+    classes = ["reex-brief-part"]
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and (obj is None or can_edit(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or can_edit(request.user, obj))
+
+
+class BylineInline(ArticlePartInline, admin.TabularInline):
+    model = ArticleAuthor
+    verbose_name = "byline"
+    verbose_name_plural = "Bylines (authors, in the order shown to readers)"
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+    extra = 1
+
+
+class HighlightInline(ArticlePartInline, admin.TabularInline):
+    model = Highlight
+    verbose_name_plural = "Highlights (two to four bullets at the top)"
+    fields = ["text", "position"]
+
+
+class FindingInline(ArticlePartInline):
+    model = Finding
+    verbose_name_plural = "Findings (a short claim, then what the paper shows)"
+    fields = [("headline", "position"), "explanation"]
+
+
+class BriefSectionInline(ArticlePartInline):
+    model = BriefSection
+    verbose_name_plural = "Free sections (e.g. “Why Investors Should Care”)"
+    fields = [("heading", "position"), "body"]
+
+
+class SignalInline(ArticlePartInline, admin.TabularInline):
+    model = Signal
+    verbose_name_plural = "Signals vs. noise (what is solid, what is speculative)"
+    fields = ["kind", "text", "position"]
+
+
+class LimitationInline(ArticlePartInline, admin.TabularInline):
+    model = Limitation
+    verbose_name_plural = "Limitations (read before leaping)"
+    fields = ["label", "text", "position"]
+
+
+class CitationInline(ArticlePartInline, admin.TabularInline):
+    model = Citation
+    verbose_name_plural = "Citations (the papers this brief is based on)"
+    autocomplete_fields = ["source"]
+    fields = ["source", "position"]
+
+
+class CorrectionInline(ArticlePartInline, admin.TabularInline):
+    model = Correction
+    verbose_name_plural = "Corrections (shown, dated, at the foot of the article)"
+    fields = ["date", "text"]
+
+
+# --- Changelist filters -------------------------------------------------------------------------
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("published", "Published"),
+            ("unpublished", "Unpublished"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value == "published":
+            return queryset.published()
+        if value in (S.DRAFT, S.REVIEW, S.UNPUBLISHED):
+            return queryset.filter(status=value)
+        return queryset
+
+
+class AuthorFilter(admin.SimpleListFilter):
+    title = "author"
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        return list(Author.objects.filter(bylines__isnull=False).distinct().values_list("pk", "name"))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(bylines__author_id=self.value()) if self.value() else queryset
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        from taggit.models import Tag
+
+        used = Tag.objects.filter(taggit_taggeditem_items__content_type__model="article").distinct()
+        return list(used.order_by("name").values_list("slug", "name"))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(tags__slug=self.value()) if self.value() else queryset
+
+
+# --- Articles -----------------------------------------------------------------------------------
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    object_history_template = "admin/articles/article/object_history.html"
+    inlines = [
+        BylineInline,
+        HighlightInline,
+        FindingInline,
+        BriefSectionInline,
+        SignalInline,
+        LimitationInline,
+        CitationInline,
+        CorrectionInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "standfirst", "expected_version"]}),
+        ("Filing", {"fields": ["section", "tags", "new_tags", "featured", "allow_comments"]}),
+        (
+            "Hero image",
+            {
+                "fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"],
+                "description": "Optional. With an image, alt text and a credit are required before publishing.",
+            },
+        ),
+        (
+            "Text of the brief",
+            {
+                "fields": ["intro", "bottom_line"],
+                "description": "Markdown: *italic*, **bold**, [link](https://…), blank line between paragraphs. "
+                "Highlights, findings, free sections, signals, limitations and citations follow below.",
+            },
+        ),
+        ("Publication", {"fields": ["published_at", "significant_update_at"], "classes": ["collapse"]}),
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["section"]
+    list_display = ["title", "status_column", "section", "byline", "published_at", "updated_at"]
+    list_display_links = ["title"]
+    list_select_related = ["section"]
+    list_filter = [StatusFilter, "section", AuthorFilter, TagFilter, "published_at", "featured"]
+    search_fields = ["title", "standfirst", "slug"]
+    date_hierarchy = "published_at"
+    list_per_page = 50
+    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
+    save_on_top = True
+
+    # --- querysets and permissions ---
+
+    def get_queryset(self, request):
+        queryset = (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author").order_by("position"))
+            )
+        )
+        if not can_edit_any(request.user):
+            queryset = queryset.filter(created_by=request.user)
+        return queryset
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or can_edit_any(request.user) or obj.created_by_id == request.user.pk)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and can_edit_any(request.user)
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        if can_publish(request.user):
+            return []
+        # Writers file and write; when and how prominently it appears is the editors' call.
+        return ["published_at", "featured", "significant_update_at"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:  # nothing to conflict with yet
+            fieldsets = [
+                (name, {**opts, "fields": [f for f in opts["fields"] if f != "expected_version"]})
+                for name, opts in fieldsets
+            ]
+        return fieldsets
+
+    # --- changelist columns ---
+
+    @admin.display(description="status", ordering="status")
+    def status_column(self, obj):
+        return status_badge(obj)
+
+    @admin.display(description="authors")
+    def byline(self, obj):
+        return ", ".join(b.author.name for b in obj.bylines.all())
+
+    # --- saving ---
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        # New rows without an explicit order go after the existing ones, in the order they were added.
+        if "position" in formset.form.base_fields:
+            taken = [f.instance.position for f in formset.initial_forms if f.instance.pk]
+            next_position = max(taken, default=-1) + 1
+            for inline_form in formset.extra_forms:
+                if inline_form.has_changed() and "position" not in inline_form.changed_data:
+                    inline_form.instance.position = next_position
+                    next_position += 1
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article_refresh(article=form.instance)
+
+    # --- change form ---
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if article is not None:
+            extra_context.update(self._workflow_context(request, article))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _workflow_context(self, request, article):
+        opts = self.model._meta
+        return {
+            "status_badge": status_badge(article),
+            "moves": [
+                (MOVES[m][0], reverse(f"admin:{opts.app_label}_{opts.model_name}_workflow", args=[article.pk, m]))
+                for m in available_moves(request.user, article)
+            ],
+            "transitions": article.transitions.select_related("by").order_by("-at", "-id")[:50],
+            "preview_url": reverse("articles:preview", args=[article.pk]),
+            "share_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_share", args=[article.pk])
+            if can_edit_any(request.user)
+            else "",
+            "live_url": article.get_absolute_url() if article.is_live else "",
+        }
+
+    # --- extra views: workflow moves, share links, revisions ---
+
+    def get_urls(self):
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/workflow/<str:move>/", wrap(self.workflow_view), name=f"{prefix}_workflow"),
+            path("<int:pk>/share/", wrap(self.share_view), name=f"{prefix}_share"),
+            path("<int:pk>/revisions/compare/", wrap(self.compare_view), name=f"{prefix}_compare"),
+            path(
+                "<int:pk>/revisions/<int:version_id>/restore/",
+                wrap(self.restore_view),
+                name=f"{prefix}_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article_or_404(self, request, pk):
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def _context(self, request, article, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "article": article,
+            "status_badge": status_badge(article),
+            **extra,
+        }
+
+    def workflow_view(self, request, pk, move):
+        if move not in MOVES:
+            raise Http404("No such workflow move")
+        article = self._article_or_404(request, pk)
+        label, service = MOVES[move]
+        form_class = PublishForm if move == "publish" else WorkflowForm
+        form = form_class(request.POST or None)
+        error = None
+        if request.method == "POST" and form.is_valid():
+            kwargs = {"article": article, "by": request.user, "note": form.cleaned_data["note"]}
+            if move == "publish":
+                kwargs["at"] = form.cleaned_data.get("at")
+            try:
+                service(**kwargs)
+            except WorkflowError as exc:
+                error = exc
+            else:
+                self.message_user(request, self._moved_message(article), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        context = self._context(
+            request,
+            article,
+            title=f"{label.rstrip('…')}: {article.title}",
+            move=move,
+            label=label.rstrip("…"),
+            form=form,
+            error=error,
+            media=self.media + form.media,
+        )
+        return TemplateResponse(request, "admin/articles/article/workflow_confirm.html", context)
+
+    @staticmethod
+    def _moved_message(article) -> str:
+        if article.is_scheduled:
+            when = date_format(timezone.localtime(article.published_at), "j M Y, H:i T")
+            return f"“{article.title}” is scheduled for {when}. It will appear on the site by itself then."
+        return f"“{article.title}” is now {article.display_status.lower()}."
+
+    def share_view(self, request, pk):
+        article = self._article_or_404(request, pk)
+        if not can_edit_any(request.user):
+            raise PermissionDenied
+        link = expires = None
+        if request.method == "POST":
+            link, expires = previews.share_link(request, article)
+        context = self._context(
+            request,
+            article,
+            title=f"Share a preview: {article.title}",
+            link=link,
+            expires=expires,
+            max_age_days=previews.share_max_age().days,
+        )
+        return TemplateResponse(request, "admin/articles/article/share_link.html", context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self._article_or_404(request, object_id)
+        versions = list(
+            Version.objects.get_for_object(article).select_related("revision__user").order_by("-revision__date_created")
+        )
+        context = self._context(
+            request,
+            article,
+            title=f"History: {article.title}",
+            versions=versions,
+            can_restore=can_edit_any(request.user),
+            transitions=article.transitions.select_related("by").order_by("-at", "-id"),
+            object_id=article.pk,
+        )
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # django-reversion's own revert form would also revert the workflow state; ours keeps it.
+        return HttpResponseRedirect(reverse("admin:articles_article_restore", args=[object_id, version_id]))
+
+    def _version(self, article, version_id):
+        return get_object_or_404(Version.objects.get_for_object(article).select_related("revision"), pk=version_id)
+
+    def compare_view(self, request, pk):
+        article = self._article_or_404(request, pk)
+        if not can_edit_any(request.user):
+            raise PermissionDenied
+        try:
+            old = self._version(article, int(request.GET.get("from", "")))
+            new = self._version(article, int(request.GET.get("to", "")))
+        except ValueError as exc:
+            raise Http404("Choose two revisions to compare") from exc
+        if old.revision.date_created > new.revision.date_created:
+            old, new = new, old
+        diff = _diff_table(
+            snapshot_lines(revision_snapshot(old.revision, article.pk)),
+            snapshot_lines(revision_snapshot(new.revision, article.pk)),
+            _revision_label(old),
+            _revision_label(new),
+        )
+        context = self._context(request, article, title=f"Compare revisions: {article.title}", diff=diff)
+        return TemplateResponse(request, "admin/articles/article/revision_compare.html", context)
+
+    def restore_view(self, request, pk, version_id):
+        article = self._article_or_404(request, pk)
+        if not can_edit_any(request.user):
+            raise PermissionDenied
+        version = self._version(article, version_id)
+        if request.method == "POST":
+            try:
+                article_restore_revision(article=article, version=version, by=request.user)
+            except WorkflowError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, f"Restored the version of {_revision_label(version)}.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        from articles.services import article_snapshot
+
+        diff = _diff_table(
+            snapshot_lines(article_snapshot(article)),
+            snapshot_lines(revision_snapshot(version.revision, article.pk)),
+            "Now",
+            _revision_label(version),
+        )
+        context = self._context(
+            request,
+            article,
+            title=f"Restore a revision: {article.title}",
+            version=version,
+            version_label=_revision_label(version),
+            diff=diff,
+        )
+        return TemplateResponse(request, "admin/articles/article/revision_restore.html", context)
+
+    # --- changelist actions ---
+
+    def _run_move(self, request, queryset, service, done_label):
+        done, refused = 0, []
+        for article in queryset:
+            try:
+                service(article=article, by=request.user)
+            except WorkflowError as exc:
+                refused.append(str(exc))
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} article{'s' if done != 1 else ''} {done_label}.", messages.SUCCESS)
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description="Submit selected articles for review", permissions=["change"])
+    def submit_selected(self, request, queryset):
+        self._run_move(request, queryset, article_submit, "submitted for review")
+
+    @admin.action(description="Publish selected articles now", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._run_move(request, queryset, article_publish, "published")
+
+    @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._run_move(request, queryset, article_unpublish, "unpublished")
+
+
+def _revision_label(version) -> str:
+    user = version.revision.user.get_username() if version.revision.user else "unknown"
+    return f"{date_format(timezone.localtime(version.revision.date_created), 'j M Y, H:i:s')} by {user}"
+
+
+def _diff_table(old_lines, new_lines, old_label, new_label) -> str:
+    """A side-by-side table of what changed (difflib escapes the text itself)."""
+    if old_lines == new_lines:
+        return ""
+    return difflib.HtmlDiff(wrapcolumn=70).make_table(
+        old_lines, new_lines, fromdesc=old_label, todesc=new_label, context=True, numlines=2
+    )
+
+
+# --- Sources, sections, authors ---------------------------------------------------------------
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    form = SourceAdminForm
+    list_display = ["__str__", "container", "year", "evidence", "doi", "citing_count"]
+    list_filter = ["evidence", "year"]
+    search_fields = ["title", "authors", "doi", "container"]
+    readonly_fields = ["apa_preview", "cited_by"]
+    fieldsets = [
+        (None, {"fields": ["paste"]}),
+        (
+            "Record",
+            {
+                "fields": [
+                    "authors",
+                    "year",
+                    "title",
+                    "container",
+                    ("volume", "issue", "pages"),
+                    "doi",
+                    "url",
+                    "evidence",
+                ]
+            },
+        ),
+        ("As readers see it", {"fields": ["apa_preview", "cited_by"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citing=Count("citations"))
+
+    @admin.display(description="cited by", ordering="citing")
+    def citing_count(self, obj):
+        return obj.citing
+
+    @admin.display(description="citation (APA)")
+    def apa_preview(self, obj):
+        return source_apa_html(obj) if obj.pk else "—"
+
+    @admin.display(description="articles citing it")
+    def cited_by(self, obj):
+        if not obj.pk:
+            return "—"
+        articles = Article.objects.filter(citations__source=obj).order_by("-published_at", "-id")
+        if not articles:
+            return "No article cites this source yet."
+        return format_html(
+            "<ul style='margin:0;padding-left:1.2em'>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> {}</li>',
+                ((reverse("admin:articles_article_change", args=[a.pk]), a.title, status_badge(a)) for a in articles),
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if getattr(form, "pasted", False):
+            self.message_user(request, "The record was filled from the pasted entry; please check it.")
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order", "article_count"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_articles=Count("articles"))
+
+    @admin.display(description="articles", ordering="n_articles")
+    def article_count(self, obj):
+        return obj.n_articles
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorAdminForm
+    list_display = ["name", "slug", "user", "article_count"]
+    list_select_related = ["user"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_articles=Count("bylines"))
+
+    @admin.display(description="articles", ordering="n_articles")
+    def article_count(self, obj):
+        return obj.n_articles
+
+
+@admin.register(Transition)
+class TransitionAdmin(admin.ModelAdmin):
+    """The workflow log, read-only: moves are made only by the services."""
+
+    list_display = ["at", "article", "from_status", "to_status", "by", "note"]
+    list_select_related = ["article", "by"]
+    list_filter = ["to_status"]
+    search_fields = ["article__title", "note"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
