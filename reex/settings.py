@@ -317,3 +317,82 @@ NEWSLETTER_SEND_LEASE_SECONDS = envint("NEWSLETTER_SEND_LEASE_SECONDS", 300)
 NEWSLETTER_MAX_ATTEMPTS = envint("NEWSLETTER_MAX_ATTEMPTS", 6)
 NEWSLETTER_RETRY_BASE_SECONDS = envint("NEWSLETTER_RETRY_BASE_SECONDS", 300)
 NEWSLETTER_UNSUBSCRIBE_MAILTO = envstr("NEWSLETTER_UNSUBSCRIBE_MAILTO")
+
+# --- Many machines ---
+# Several app servers can share one PostgreSQL, one Redis and one object store (docs/operations.md).
+# Nothing a request needs is kept on the local disk, except the development-only var/secret_key.
+
+# Media: the local disk (one machine) or S3-compatible object storage (many). Static files stay local:
+# collectstatic runs on every app server, so they are part of the release, not shared state.
+MEDIA_STORAGE = envstr("MEDIA_STORAGE", "local").strip().lower()
+if MEDIA_STORAGE == "s3":
+    _S3_BUCKET = envstr("AWS_STORAGE_BUCKET_NAME")
+    if not _S3_BUCKET:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    _S3_ENDPOINT = envstr("AWS_S3_ENDPOINT_URL").rstrip("/") or None
+    _S3_REGION = envstr("AWS_S3_REGION_NAME") or None
+    _S3_DOMAIN = envstr("AWS_S3_CUSTOM_DOMAIN").strip("/") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _S3_BUCKET,
+            "endpoint_url": _S3_ENDPOINT,
+            "region_name": _S3_REGION,
+            # Empty keys fall through to boto3's own chain (instance role, ~/.aws).
+            "access_key": envsecret("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": envsecret("AWS_SECRET_ACCESS_KEY") or None,
+            "custom_domain": _S3_DOMAIN,
+            # Public media (hero images) wants plain URLs that a CDN and the page cache can keep;
+            # signed URLs expire, so a cached page would end up pointing at dead links.
+            "querystring_auth": envbool("AWS_QUERYSTRING_AUTH", False),
+            "location": envstr("AWS_LOCATION").strip("/"),
+            "addressing_style": envstr("AWS_S3_ADDRESSING_STYLE") or None,
+            "url_protocol": envstr("AWS_S3_URL_PROTOCOL", "https:"),
+            # Media must be publicly readable: by a bucket policy (preferred), or per object where
+            # the provider only has ACLs (AWS_DEFAULT_ACL=public-read).
+            "default_acl": envstr("AWS_DEFAULT_ACL") or None,
+            # Two editors uploading "map.png" get two files, never one overwriting the other.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=86400"},
+        },
+    }
+    # Pages show media from the bucket's origin, so the CSP must allow images from there.
+    if _S3_DOMAIN:
+        _MEDIA_ORIGIN = f"{envstr('AWS_S3_URL_PROTOCOL', 'https:')}//{_S3_DOMAIN.split('/')[0]}"
+    elif _S3_ENDPOINT:
+        _MEDIA_ORIGIN = "/".join(_S3_ENDPOINT.split("/")[:3])
+    else:
+        _MEDIA_ORIGIN = f"https://{_S3_BUCKET}.s3.{_S3_REGION or 'us-east-1'}.amazonaws.com"
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], _MEDIA_ORIGIN]
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}.")
+
+# Task queue on Redis (RQ) for large deployments: TASKS_BACKEND=django_tasks_rq.RQBackend.
+# Workers then run `manage.py rqworker default email --job-class django_tasks_rq.Job --with-scheduler`
+# instead of `manage.py db_worker`. The PostgreSQL queue (the default) also scales across machines.
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    _TASKS_REDIS_URL = envstr("TASKS_REDIS_URL", REDIS_URL)
+    if not _TASKS_REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=django_tasks_rq.RQBackend needs TASKS_REDIS_URL or REDIS_URL.")
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]
+    RQ_QUEUES = {
+        queue: {"URL": _TASKS_REDIS_URL, "DEFAULT_TIMEOUT": envint("TASKS_TIMEOUT_SECONDS", 1800)}
+        for queue in TASKS["default"]["QUEUES"]
+    }
+
+# Read replica: reader pages read from it; writes, and reads after a write, go to the primary.
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL")
+# After any content write, every reader page reads from the primary for this long, so a page
+# re-rendered (and cached) right after a change never comes from a replica that lags behind it.
+DATABASE_REPLICA_LAG_SECONDS = envint("DATABASE_REPLICA_LAG_SECONDS", 5)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    if not DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL.")
+    # Tests cannot replicate: there the replica is a second connection to the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["reex.db_router.PrimaryReplicaRouter"]
+    # Outermost, so the session, the page cache and every view run inside the request's routing state.
+    MIDDLEWARE = ["reex.db_router.ReplicaRoutingMiddleware", *MIDDLEWARE]

@@ -1,0 +1,196 @@
+"""Two app servers, one PostgreSQL, one Redis: what an editor does on one is what readers get from both.
+
+Two gunicorn instances run on different ports against a database of their own (created and migrated
+for this folder) and Redis database 13 under a key prefix unique to the run, with the page cache on.
+Instance B also has DATABASE_REPLICA_URL set (pointing at the same database), so the read-replica
+routing runs inside a real server too. The editor works in the admin of instance A, over HTTP.
+"""
+
+import json
+import re
+import sys
+import textwrap
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from http.cookiejar import CookieJar
+
+import pytest
+
+from tests.deploy.conftest import (
+    HTTPResponse,
+    free_port,
+    http,
+    manage,
+    redis_delete,
+    redis_or_skip,
+    subprocess_env,
+    wait_for,
+)
+
+PASSWORD = "ops-h7-Password-for-tests-2026"
+SETUP = textwrap.dedent(
+    """
+    import json
+    from django.contrib.auth import get_user_model
+    from articles.models import Article
+    from comments.models import Comment
+    from tests.factories import add_full_brief, make_article, make_author, make_section, make_source
+
+    def brief(title, slug, **extra):
+        # Every name unique to the run: the database is shared by the tests of this folder.
+        article = make_article(title=title, slug=slug, section=make_section(name="Desk " + slug, slug=slug),
+                               authors=[make_author(name="Author " + slug, slug=slug)], **extra)
+        return add_full_brief(article, source=make_source(title="Source " + slug, doi="10.5555/" + slug))
+
+    get_user_model().objects.create_superuser("editor-{run}", "editor-{run}@example.com", "{password}")
+    waiting = brief("Waiting brief {run}", "waiting-{run}", status=Article.Status.REVIEW)
+    live = brief("Live brief {run}", "live-{run}")
+    comment = Comment.objects.create(article=live, name="Reader {run}", email="reader-{run}@example.com",
+                                     body="Comment body {run} awaiting moderation")
+    print(json.dumps({{"waiting": [waiting.pk, waiting.get_absolute_url()],
+                      "live": [live.pk, live.get_absolute_url()], "comment": comment.pk}}))
+    """
+)
+
+
+class AdminSession:
+    """A staff member's browser: cookies, CSRF token, sign-in, changelist actions."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.cookies = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def _open(self, path: str, data: dict | None = None) -> HTTPResponse:
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        request = urllib.request.Request(self.base_url + path, data=body)
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return HTTPResponse(response.status, dict(response.headers), response.read().decode())
+        except urllib.error.HTTPError as error:
+            return HTTPResponse(error.code, dict(error.headers), error.read().decode())
+
+    def csrf_token(self, page: str) -> str:
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+    def sign_in(self, username: str, password: str) -> None:
+        page = self._open("/admin/login/?next=/admin/")
+        response = self._open(
+            "/admin/login/?next=/admin/",
+            {"csrfmiddlewaretoken": self.csrf_token(page.body), "username": username, "password": password},
+        )
+        assert response.status == 200 and "Log out" in response.body, response.body[:2000]
+
+    def run_action(self, changelist: str, action: str, pk: int) -> HTTPResponse:
+        page = self._open(changelist)
+        assert page.status == 200, page.body[:2000]
+        return self._open(
+            changelist,
+            {
+                "csrfmiddlewaretoken": self.csrf_token(page.body),
+                "action": action,
+                "_selected_action": [str(pk)],
+                "index": "0",
+            },
+        )
+
+
+@pytest.fixture
+def two_instances(deploy_database, processes):
+    redis_url = redis_or_skip()
+    run = uuid.uuid4().hex[:10]
+    prefix = f"reex-h7-{run}"
+    common = {
+        "DATABASE_URL": deploy_database,
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": prefix,
+        # Every app server must share one SECRET_KEY: sessions, CSRF and signed links cross servers.
+        "SECRET_KEY": f"shared-by-every-app-server-{run}-0123456789abcdefghijklmnopqrstuvwxyz",
+        "PAGE_CACHE_ENABLED": "true",
+        "LOG_LEVEL": "WARNING",
+    }
+    setup = manage("shell", "-c", SETUP.format(run=run, password=PASSWORD), env=subprocess_env(**common))
+    data = json.loads(setup.stdout.strip().splitlines()[-1])
+
+    urls = {}
+    for name, extra in (("a", {}), ("b", {"DATABASE_REPLICA_URL": deploy_database})):
+        port = free_port()
+        processes.start(
+            f"gunicorn_{name}",
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "reex.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                "2",
+                "--timeout",
+                "60",
+                "--no-control-socket",
+            ],
+            subprocess_env(**common, **extra),
+        )
+        urls[name] = f"http://127.0.0.1:{port}"
+    for url in urls.values():
+        assert wait_for(lambda url=url: http(f"{url}/healthz").status == 200, timeout=90), processes.dump_logs()
+        assert json.loads(http(f"{url}/healthz").body)["checks"] == {"database": "ok", "cache": "ok"}
+    yield {"run": run, "urls": urls, **data}
+    redis_delete(redis_url, f"{prefix}:*")
+
+
+def _read(url: str) -> HTTPResponse:
+    """An anonymous reader: no cookies, so the page cache applies."""
+    return http(url)
+
+
+def test_publishing_on_one_server_shows_fresh_on_the_other(two_instances):
+    a, b = two_instances["urls"]["a"], two_instances["urls"]["b"]
+    run = two_instances["run"]
+    waiting_pk, waiting_url = two_instances["waiting"]
+
+    # Readers on B: the article under review is not there, and B's home page is now cached without it.
+    assert _read(b + waiting_url).status == 404
+    first_home = _read(b + "/")
+    assert first_home.status == 200 and f"Waiting brief {run}" not in first_home.body
+    assert _read(b + "/").headers.get("X-Page-Cache") == "hit"
+
+    editor = AdminSession(a)
+    editor.sign_in(f"editor-{run}", PASSWORD)
+    result = editor.run_action("/admin/articles/article/", "publish_selected", waiting_pk)
+    assert "1 article published." in result.body, result.body[:3000]
+
+    article_on_b = _read(b + waiting_url)
+    assert article_on_b.status == 200
+    assert f"Waiting brief {run}" in article_on_b.body
+    # B's cached home page was invalidated through the shared cache, not left to expire.
+    assert f"Waiting brief {run}" in _read(b + "/").body
+    assert f"Waiting brief {run}" in _read(a + "/").body
+
+
+def test_approving_a_comment_on_one_server_refreshes_the_cached_page_on_both(two_instances):
+    a, b = two_instances["urls"]["a"], two_instances["urls"]["b"]
+    run = two_instances["run"]
+    _, live_url = two_instances["live"]
+    body = f"Comment body {run} awaiting moderation"
+
+    # Both servers have the article page cached, without the pending comment.
+    for server in (a, b):
+        assert body not in _read(server + live_url).body
+        cached = _read(server + live_url)
+        assert cached.headers.get("X-Page-Cache") == "hit" and body not in cached.body
+
+    editor = AdminSession(b)
+    editor.sign_in(f"editor-{run}", PASSWORD)
+    result = editor.run_action("/admin/comments/comment/", "approve_selected", two_instances["comment"])
+    assert "1 comment approved." in result.body, result.body[:3000]
+
+    for server in (a, b):
+        page = _read(server + live_url)
+        assert page.status == 200
+        assert body in page.body, server
