@@ -286,6 +286,8 @@ PAGE_CACHE_MAX_AGE = envint("PAGE_CACHE_MAX_AGE", 0)
 PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages", "reex_comments_pending", "reex_commenter"]
 # Forms on cached pages carry no CSRF token: JavaScript fetches one from /csrf/ before sending, and
 # without JavaScript CSRF_FAILURE_VIEW shows a "please confirm" page that keeps the text (reex/csrf.py).
+# bench/run sets this to add /__bench/ceiling, the constant response pages are compared with. Never in production.
+BENCH_CEILING = envbool("BENCH_CEILING", False)
 
 # --- Security (reliability & security) ---
 # Branded 403 for a missing/expired CSRF token; reex.views.csrf_failure also

@@ -22,6 +22,10 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.BENCH_CEILING:
+    from bench.ceiling import ceiling
+
+    urlpatterns.insert(0, path("__bench/ceiling", ceiling))
 
 handler400 = "reex.views.bad_request"
 handler403 = "reex.views.permission_denied"
