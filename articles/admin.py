@@ -616,7 +616,8 @@ class SourceAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citing=Count("citations"))
+        # An explicit order: with GROUP BY, Meta.ordering no longer applies.
+        return super().get_queryset(request).annotate(citing=Count("citations")).order_by("-year", "title")
 
     @admin.display(description="cited by", ordering="citing")
     def citing_count(self, obj):
@@ -656,7 +657,7 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("articles"))
+        return super().get_queryset(request).annotate(n_articles=Count("articles")).order_by("order", "name")
 
     @admin.display(description="articles", ordering="n_articles")
     def article_count(self, obj):
@@ -673,7 +674,7 @@ class AuthorAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("bylines"))
+        return super().get_queryset(request).annotate(n_articles=Count("bylines")).order_by("name")
 
     @admin.display(description="articles", ordering="n_articles")
     def article_count(self, obj):

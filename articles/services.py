@@ -273,7 +273,7 @@ def _part_lines(model_name: str, data: dict) -> list[str]:
         return [f"{label}: {lines[0] if lines else ''}", *[f"    {line}" for line in lines[1:]]]
 
     if model_name == "articleauthor":
-        return [f"Byline: {Author.objects.filter(pk=data.get('author')).values_list('name', flat=True).first()}"]
+        return [f"Byline: {Author.objects.filter(pk=data.get('author_id')).values_list('name', flat=True).first()}"]
     if model_name == "highlight":
         return block("Highlight", data.get("text"))
     if model_name == "finding":
@@ -285,7 +285,7 @@ def _part_lines(model_name: str, data: dict) -> list[str]:
     if model_name == "limitation":
         return block(f"Limitation, {data.get('label')}", data.get("text"))
     if model_name == "citation":
-        source = Source.objects.filter(pk=data.get("source")).first()
+        source = Source.objects.filter(pk=data.get("source_id")).first()
         return [f"Citation: {source or '(deleted source)'}"]
     if model_name == "correction":
         return block(f"Correction, {data.get('date')}", data.get("text"))
@@ -296,7 +296,7 @@ SNAPSHOT_FIELDS = [
     ("Title", "title"),
     ("Slug", "slug"),
     ("Standfirst", "standfirst"),
-    ("Section", "section"),
+    ("Section", "section_id"),
     ("Featured", "featured"),
     ("Comments allowed", "allow_comments"),
     ("Hero image", "hero_image"),
@@ -320,7 +320,8 @@ PART_ORDER = [
 
 
 def _field_values(obj) -> dict:
-    return {field.name: field.value_from_object(obj) for field in obj._meta.concrete_fields}
+    # Keyed by attname (section_id, author_id), as django-reversion's field_dict is.
+    return {field.attname: field.value_from_object(obj) for field in obj._meta.concrete_fields}
 
 
 def article_snapshot(article) -> dict:
@@ -342,7 +343,7 @@ def revision_snapshot(revision, article_pk) -> dict:
         data = version.field_dict
         if model_name == "article" and str(version.object_id) == str(article_pk):
             article = data
-        elif model_name in parts and data.get("article") == article_pk:
+        elif model_name in parts and data.get("article_id") == article_pk:
             parts[model_name].append({**data, "id": int(version.object_id)})
     return {"article": article, "parts": parts}
 
@@ -355,7 +356,7 @@ def snapshot_lines(snapshot) -> list[str]:
     lines = []
     for label, field in SNAPSHOT_FIELDS:
         value = data.get(field)
-        if field == "section":
+        if field == "section_id":
             value = Section.objects.filter(pk=value).values_list("name", flat=True).first() if value else ""
         text = str(value if value not in (None, "") else "—")
         first, *rest = text.splitlines() or [""]
