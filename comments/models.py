@@ -1,7 +1,10 @@
 """Reader comments, moderated before they appear."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import MD5, Lower
 from django.utils import timezone
 
 
@@ -11,6 +14,20 @@ class CommentQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
+
+    def for_display(self, *, article, own_ids=()):
+        """What a visitor sees under an article, in one query.
+
+        Approved comments, plus the visitor's own comments still awaiting a
+        decision (ids from their signed cookie). Held-as-spam comments are
+        shown to their own author as "awaiting moderation" too, so a human
+        caught by a spam rule is not told anything a bot could learn from.
+        Emails are deferred: they must never reach a template.
+        """
+        visible = models.Q(status=Comment.Status.APPROVED)
+        if own_ids:
+            visible |= models.Q(status__in=[Comment.Status.PENDING, Comment.Status.SPAM], pk__in=list(own_ids))
+        return self.filter(visible, article=article).defer("email", "ip_address", "user_agent")
 
 
 class Comment(models.Model):
@@ -38,6 +55,8 @@ class Comment(models.Model):
     # For abuse handling only; purged after COMMENTS_IP_RETENTION_DAYS.
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # Set once moderators have been emailed about this comment, so a batch never repeats it.
+    moderators_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -48,6 +67,71 @@ class Comment(models.Model):
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
             models.Index(fields=["email"], name="comment_email_idx"),
         ]
+        constraints = [
+            # "Refuse an identical repeat comment", enforced by the database so two
+            # simultaneous double-clicks cannot both get in. Erased comments have no email.
+            models.UniqueConstraint(
+                "article",
+                Lower("email"),
+                MD5("body"),
+                condition=~models.Q(email=""),
+                name="comment_no_identical_repeat",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} on {self.article_id}: {self.body[:40]}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+def comments_open(article, *, now=None) -> bool:
+    """Whether `article` accepts new comments.
+
+    Closed when the editor switched comments off, or COMMENTS_CLOSE_AFTER_DAYS
+    (0 = never) have passed since publication.
+    """
+    if not article.allow_comments:
+        return False
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    if days and article.published_at is not None:
+        return (now or timezone.now()) < article.published_at + timedelta(days=days)
+    return True
+
+
+class ModerationWord(models.Model):
+    """An editable moderation rule: a word, phrase, domain or IP address."""
+
+    class Kind(models.TextChoices):
+        HOLD = "hold", "Hold for moderation"
+        BLOCK = "block", "Mark as spam"
+
+    word = models.CharField(
+        max_length=100,
+        help_text="A word, phrase, web domain or IP address. Matched case-insensitively as a whole word "
+        "in the name, email, website, comment text and IP address of new comments.",
+    )
+    kind = models.CharField(
+        max_length=5,
+        choices=Kind.choices,
+        default=Kind.HOLD,
+        help_text="Hold: the comment waits for an editor even if its author is known. "
+        "Mark as spam: the comment is kept but hidden, in the Spam filter of the queue.",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why this entry exists, for other editors.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "word"]
+        verbose_name = "moderation word"
+        constraints = [
+            models.UniqueConstraint(Lower("word"), "kind", name="moderation_word_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.word} ({self.get_kind_display()})"

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Pages personalised for a commenter (own pending comment, remembered email) are never cached.
+    "comments.middleware.PrivateCommenterPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "reex.middleware.PermissionsPolicyMiddleware",
@@ -271,6 +273,38 @@ LOGGING = {
     },
 }
 
+# --- Comments ---
+# Comments close this many days after publication (0 = never); editors can also close one article.
+COMMENTS_CLOSE_AFTER_DAYS = envint("COMMENTS_CLOSE_AFTER_DAYS", 90)
+# Approve at once when the same email already has an approved comment (hold words still hold).
+COMMENTS_AUTO_APPROVE_KNOWN = envbool("COMMENTS_AUTO_APPROVE_KNOWN", True)
+# IP address and user agent are kept this long for abuse handling, then purged (purge_comment_ips).
+COMMENTS_IP_RETENTION_DAYS = envint("COMMENTS_IP_RETENTION_DAYS", 30)
+# A form sent sooner than this after it was shown is a bot's.
+COMMENTS_MIN_SECONDS = envint("COMMENTS_MIN_SECONDS", 3)
+# At most this many comments per IP address, and per email, in each window.
+COMMENTS_THROTTLE_PER_IP = envint("COMMENTS_THROTTLE_PER_IP", 5)
+COMMENTS_THROTTLE_PER_EMAIL = envint("COMMENTS_THROTTLE_PER_EMAIL", 3)
+COMMENTS_THROTTLE_WINDOW_SECONDS = envint("COMMENTS_THROTTLE_WINDOW_SECONDS", 600)
+# New pending comments arriving within this many seconds go to moderators in one email.
+COMMENTS_NOTIFY_BATCH_SECONDS = envint("COMMENTS_NOTIFY_BATCH_SECONDS", 300)
+
+# --- Newsletter ---
+# Local hour (TIME_ZONE) at which today's digest goes out; it is built
+# NEWSLETTER_BUILD_LEAD_MINUTES earlier so editors can review it.
+NEWSLETTER_SEND_HOUR = envint("NEWSLETTER_SEND_HOUR", 7)
+NEWSLETTER_BUILD_LEAD_MINUTES = envint("NEWSLETTER_BUILD_LEAD_MINUTES", 60)
+NEWSLETTER_CONFIRMATION_MAX_AGE_HOURS = envint("NEWSLETTER_CONFIRMATION_MAX_AGE_HOURS", 72)
+NEWSLETTER_SIGNUP_RATE = envint("NEWSLETTER_SIGNUP_RATE", 5)  # signups per IP address ...
+NEWSLETTER_SIGNUP_RATE_WINDOW = envint("NEWSLETTER_SIGNUP_RATE_WINDOW", 3600)  # ... per this many seconds
+NEWSLETTER_BATCH_SIZE = envint("NEWSLETTER_BATCH_SIZE", 100)
+# A delivery held by a sender for longer than this is presumed abandoned (worker
+# killed) and is sent again; keep it well above EMAIL_TIMEOUT.
+NEWSLETTER_SEND_LEASE_SECONDS = envint("NEWSLETTER_SEND_LEASE_SECONDS", 300)
+NEWSLETTER_MAX_ATTEMPTS = envint("NEWSLETTER_MAX_ATTEMPTS", 6)
+NEWSLETTER_RETRY_BASE_SECONDS = envint("NEWSLETTER_RETRY_BASE_SECONDS", 300)
+NEWSLETTER_UNSUBSCRIBE_MAILTO = envstr("NEWSLETTER_UNSUBSCRIBE_MAILTO")
+
 # --- Page cache (reex/pagecache.py) ---
 # Whole reader pages for anonymous visitors, in the default cache (Redis when REDIS_URL is set).
 PAGE_CACHE_ENABLED = envbool("PAGE_CACHE_ENABLED", True)
@@ -303,22 +337,6 @@ PG_BIN_DIR = envstr("PG_BIN_DIR")
 BACKUP_DIR = Path(envstr("BACKUP_DIR", str(VAR_DIR / "backups")))
 # After an admin sign-in whose `next` was refused (another host), land on the admin index.
 LOGIN_REDIRECT_URL = f"/{ADMIN_URL}"
-
-# --- Newsletter ---
-# Local hour (TIME_ZONE) at which today's digest goes out; it is built
-# NEWSLETTER_BUILD_LEAD_MINUTES earlier so editors can review it.
-NEWSLETTER_SEND_HOUR = envint("NEWSLETTER_SEND_HOUR", 7)
-NEWSLETTER_BUILD_LEAD_MINUTES = envint("NEWSLETTER_BUILD_LEAD_MINUTES", 60)
-NEWSLETTER_CONFIRMATION_MAX_AGE_HOURS = envint("NEWSLETTER_CONFIRMATION_MAX_AGE_HOURS", 72)
-NEWSLETTER_SIGNUP_RATE = envint("NEWSLETTER_SIGNUP_RATE", 5)  # signups per IP address ...
-NEWSLETTER_SIGNUP_RATE_WINDOW = envint("NEWSLETTER_SIGNUP_RATE_WINDOW", 3600)  # ... per this many seconds
-NEWSLETTER_BATCH_SIZE = envint("NEWSLETTER_BATCH_SIZE", 100)
-# A delivery held by a sender for longer than this is presumed abandoned (worker
-# killed) and is sent again; keep it well above EMAIL_TIMEOUT.
-NEWSLETTER_SEND_LEASE_SECONDS = envint("NEWSLETTER_SEND_LEASE_SECONDS", 300)
-NEWSLETTER_MAX_ATTEMPTS = envint("NEWSLETTER_MAX_ATTEMPTS", 6)
-NEWSLETTER_RETRY_BASE_SECONDS = envint("NEWSLETTER_RETRY_BASE_SECONDS", 300)
-NEWSLETTER_UNSUBSCRIBE_MAILTO = envstr("NEWSLETTER_UNSUBSCRIBE_MAILTO")
 
 # --- Many machines ---
 # Several app servers can share one PostgreSQL, one Redis and one object store (docs/operations.md).

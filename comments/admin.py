@@ -1,0 +1,166 @@
+from django.contrib import admin, messages
+from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from comments import services
+from comments.forms import StaffReplyForm
+from comments.models import Comment, ModerationWord
+
+_STATUS_COLOURS = {
+    Comment.Status.PENDING: "#a36a00",
+    Comment.Status.APPROVED: "#1e7b46",
+    Comment.Status.SPAM: "#b02a37",
+    Comment.Status.REMOVED: "#4f5b66",
+}
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """The moderation queue: pending comments first, newest first within each status."""
+
+    list_display = ("status_badge", "name", "excerpt", "article_title", "created_at", "moderated", "reply_link")
+    list_display_links = ("name",)
+    list_filter = ("status", ("article", admin.RelatedOnlyFieldListFilter), "is_staff_reply", "created_at")
+    search_fields = ("name", "email", "body", "article__title")
+    list_select_related = ("article", "moderated_by")
+    list_per_page = 50
+    date_hierarchy = "created_at"
+    actions = ("approve_selected", "mark_spam_selected", "remove_selected")
+    fields = (
+        "status",
+        "article",
+        "parent",
+        "name",
+        "email",
+        "url",
+        "body",
+        "notify_replies",
+        "is_staff_reply",
+        "created_at",
+        "moderation_reason",
+        "moderated_by",
+        "moderated_at",
+        "ip_address",
+        "user_agent",
+    )
+    readonly_fields = (
+        "article",
+        "parent",
+        "is_staff_reply",
+        "created_at",
+        "moderation_reason",
+        "moderated_by",
+        "moderated_at",
+        "ip_address",
+        "user_agent",
+    )
+
+    def get_ordering(self, request):
+        pending_first = Case(
+            When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+        return [pending_first.asc(), "-created_at", "-id"]
+
+    def has_add_permission(self, request):
+        return False  # comments come from readers, or as staff replies (the "Reply" link)
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, obj):
+        return format_html(
+            '<span style="color:#fff;background:{};padding:2px 8px;border-radius:10px;font-size:11px;'
+            'white-space:nowrap">{}</span>',
+            _STATUS_COLOURS.get(obj.status, "#4f5b66"),
+            obj.get_status_display(),
+        )
+
+    @admin.display(description="Comment")
+    def excerpt(self, obj):
+        return format_html(
+            '<div style="min-width:22em;max-width:40em">{}<br><small style="color:var(--body-quiet-color)">{}</small></div>',
+            Truncator(obj.body).chars(200),
+            obj.moderation_reason,
+        )
+
+    @admin.display(description="Article", ordering="article__title")
+    def article_title(self, obj):
+        return Truncator(obj.article.title).chars(50)
+
+    @admin.display(description="Moderated")
+    def moderated(self, obj):
+        if obj.is_staff_reply:
+            return "Staff reply"
+        if not obj.moderated_at:
+            return "—"
+        return f"{obj.moderated_by or 'someone'}, {obj.moderated_at:%d %b %Y %H:%M}"
+
+    @admin.display(description="")
+    def reply_link(self, obj):
+        if obj.status != Comment.Status.APPROVED:
+            return ""
+        return format_html('<a href="{}">Reply</a>', reverse("admin:comments_comment_reply", args=[obj.pk]))
+
+    def _bulk(self, request, queryset, service, verb):
+        count = 0
+        for comment in queryset:
+            service(comment=comment, by=request.user)
+            count += 1
+        self.message_user(request, f"{count} comment{'s' if count != 1 else ''} {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve_selected(self, request, queryset):
+        self._bulk(request, queryset, services.comment_approve, "approved")
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def mark_spam_selected(self, request, queryset):
+        self._bulk(request, queryset, services.comment_mark_spam, "marked as spam")
+
+    @admin.action(description="Remove selected comments (hidden, kept)", permissions=["change"])
+    def remove_selected(self, request, queryset):
+        self._bulk(request, queryset, services.comment_remove, "removed")
+
+    def save_model(self, request, obj, form, change):
+        # A status change goes through its service, so who and when are recorded.
+        if change and "status" in form.changed_data:
+            new_status = obj.status
+            obj.status = form.initial["status"]
+            super().save_model(request, obj, form, change)
+            services.MODERATE_TO[new_status](comment=obj, by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        reply = self.admin_site.admin_view(self.reply_view)
+        return [path("<int:pk>/reply/", reply, name="comments_comment_reply"), *super().get_urls()]
+
+    def reply_view(self, request, pk):
+        parent = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+        if not self.has_change_permission(request, parent):
+            return redirect("admin:index")
+        form = StaffReplyForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                reply = services.comment_reply_as_staff(parent=parent, by=request.user, body=form.cleaned_data["body"])
+            except services.DuplicateComment:
+                form.add_error("body", "You already posted exactly this reply.")
+            else:
+                self.message_user(request, f"Your reply to {parent.name} is published.", messages.SUCCESS)
+                return redirect("admin:comments_comment_change", reply.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Reply to {parent.name}",
+            "opts": self.opts,
+            "parent": parent,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/comments/comment/reply.html", context)
+
+
+@admin.register(ModerationWord)
+class ModerationWordAdmin(admin.ModelAdmin):
+    list_display = ("word", "kind", "note", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("word", "note")

@@ -1,0 +1,341 @@
+"""State-changing operations on comments. Views, the admin, tasks and commands call these."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.moderation import judge
+
+logger = logging.getLogger(__name__)
+
+_UNSUBSCRIBE_SALT = "comments.reply-unsubscribe"
+_BATCH_KEY = "comments:moderators-batch"
+ERASED_NAME = "Anonymous"
+ERASED_BODY = "[This comment was removed at its author's request.]"
+
+
+class DuplicateComment(Exception):
+    """The same person already posted exactly this text on this article."""
+
+
+def _is_duplicate(exc: IntegrityError) -> bool:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", "") == "comment_no_identical_repeat"
+
+
+def comment_submit(
+    *,
+    article,
+    parent: Comment | None,
+    name: str,
+    email: str,
+    url: str,
+    body: str,
+    notify_replies: bool,
+    ip_address: str | None,
+    user_agent: str,
+    honeypot: str,
+    form_age: float,
+) -> Comment:
+    """Store a visitor's comment with the status the moderation rules give it.
+
+    Raises DuplicateComment for an identical repeat (enforced by a unique
+    constraint, so it holds under simultaneous posts too). Moderators are told
+    about pending comments by a background task, batched.
+    """
+    verdict = judge(
+        name=name, email=email, url=url, body=body, ip_address=ip_address, honeypot=honeypot, form_age=form_age
+    )
+    try:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                article=article,
+                parent=parent,
+                name=name,
+                email=email,
+                url=url,
+                body=body,
+                notify_replies=notify_replies,
+                status=verdict.status,
+                moderation_reason=verdict.reason,
+                ip_address=ip_address,
+                user_agent=user_agent[:300],
+            )
+    except IntegrityError as exc:
+        if _is_duplicate(exc):
+            raise DuplicateComment from exc
+        raise
+    if comment.status == Comment.Status.PENDING:
+        transaction.on_commit(lambda: _schedule_moderator_notice(comment.pk))
+    elif comment.status == Comment.Status.APPROVED:
+        transaction.on_commit(lambda: _schedule_reply_notice(comment.pk))
+    return comment
+
+
+def _moderate(*, comment: Comment, by, status: str, reason: str) -> Comment:
+    """Move a comment to `status`, recording who and when.
+
+    Idempotent: the row is locked, and a comment already in `status` is left
+    as it is (the first moderator stays on record, no second notification),
+    so two editors approving at once do exactly one approval.
+    """
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status == status:
+            changed = False
+        else:
+            changed = True
+            became_approved = status == Comment.Status.APPROVED
+            locked.status = status
+            locked.moderated_by = by
+            locked.moderated_at = timezone.now()
+            locked.moderation_reason = reason
+            locked.save(update_fields=["status", "moderated_by", "moderated_at", "moderation_reason"])
+            if became_approved:
+                transaction.on_commit(lambda: _schedule_reply_notice(locked.pk))
+    for field in ("status", "moderated_by_id", "moderated_at", "moderation_reason"):
+        setattr(comment, field, getattr(locked, field))
+    if changed:
+        logger.info("Comment %s marked %s by %s", comment.pk, status, by)
+    return comment
+
+
+def comment_approve(*, comment: Comment, by) -> Comment:
+    """Publish a comment. Replies trigger the parent commenter's opt-in notification."""
+    return _moderate(comment=comment, by=by, status=Comment.Status.APPROVED, reason="Approved by an editor.")
+
+
+def comment_mark_spam(*, comment: Comment, by) -> Comment:
+    """Hide a comment as spam. It is kept for review, never deleted."""
+    return _moderate(comment=comment, by=by, status=Comment.Status.SPAM, reason="Marked as spam by an editor.")
+
+
+def comment_remove(*, comment: Comment, by) -> Comment:
+    """Hide a comment that is not spam but should not be shown. Kept, so the decision can be undone."""
+    return _moderate(comment=comment, by=by, status=Comment.Status.REMOVED, reason="Removed by an editor.")
+
+
+def comment_hold(*, comment: Comment, by) -> Comment:
+    """Put a comment back in the queue (hidden until approved)."""
+    return _moderate(comment=comment, by=by, status=Comment.Status.PENDING, reason="Held by an editor.")
+
+
+MODERATE_TO = {
+    Comment.Status.APPROVED: comment_approve,
+    Comment.Status.SPAM: comment_mark_spam,
+    Comment.Status.REMOVED: comment_remove,
+    Comment.Status.PENDING: comment_hold,
+}
+
+
+def comment_reply_as_staff(*, parent: Comment, by, body: str) -> Comment:
+    """An editor's reply, published at once and shown with a "staff" badge."""
+    name = (by.get_full_name() or by.get_username())[:80]
+    try:
+        with transaction.atomic():
+            reply = Comment.objects.create(
+                article_id=parent.article_id,
+                parent=parent,
+                name=name,
+                email=by.email or "",
+                body=body,
+                status=Comment.Status.APPROVED,
+                is_staff_reply=True,
+                moderated_by=by,
+                moderated_at=timezone.now(),
+                moderation_reason="Staff reply.",
+            )
+    except IntegrityError as exc:
+        if _is_duplicate(exc):
+            raise DuplicateComment from exc
+        raise
+    transaction.on_commit(lambda: _schedule_reply_notice(reply.pk))
+    return reply
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+def _schedule_moderator_notice(comment_id: int) -> None:
+    """Queue the moderators' email; comments arriving within the batch window share one email."""
+    from comments.tasks import notify_moderators
+
+    window = settings.COMMENTS_NOTIFY_BATCH_SECONDS
+    if window > 0 and notify_moderators.get_backend().supports_defer:
+        # The first comment of a window schedules one deferred send; it picks up
+        # every comment not yet notified, including the ones that arrive meanwhile.
+        if cache.add(_BATCH_KEY, comment_id, timeout=window):
+            run_after = timezone.now() + timedelta(seconds=window)
+            notify_moderators.using(run_after=run_after).enqueue(comment_id=comment_id)
+        return
+    notify_moderators.enqueue(comment_id=comment_id)
+
+
+def _schedule_reply_notice(comment_id: int) -> None:
+    from comments.tasks import notify_reply
+
+    notify_reply.enqueue(comment_id=comment_id)
+
+
+def moderator_emails() -> list[str]:
+    """Active staff who may moderate comments (superusers, or the change_comment permission)."""
+    perm = Permission.objects.get(content_type__app_label="comments", codename="change_comment")
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(user_permissions=perm) | Q(groups__permissions=perm))
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    return sorted(set(users))
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _send(*, template: str, subject: str, to: list[str], context: dict, headers: dict | None = None) -> None:
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"comments/email/{template}.txt", context),
+        to=to,
+        headers=headers or {},
+    )
+    message.attach_alternative(render_to_string(f"comments/email/{template}.html", context), "text/html")
+    message.send()
+
+
+def moderators_notify(*, comment_id: int | None = None) -> int:
+    """Email moderators every pending comment they have not been told about, in one message.
+
+    Returns how many comments the email listed (0: nothing to send). Comments
+    are marked notified in the same transaction as the send, so a failed send
+    leaves them for the next batch and a repeated task sends nothing twice.
+    """
+    recipients = moderator_emails()
+    with transaction.atomic():
+        batch = list(
+            Comment.objects.pending()
+            .filter(moderators_notified_at__isnull=True)
+            .select_related("article")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("created_at", "id")[:100]
+        )
+        if not batch:
+            return 0
+        if recipients:
+            queue_url = _absolute(reverse("admin:comments_comment_changelist") + "?status__exact=pending")
+            count = len(batch)
+            _send(
+                template="moderators_notice",
+                subject=f"{count} new comment{'s' if count != 1 else ''} awaiting moderation",
+                to=recipients,
+                context={
+                    "comments": [
+                        {
+                            "comment": c,
+                            "admin_url": _absolute(reverse("admin:comments_comment_change", args=[c.pk])),
+                        }
+                        for c in batch
+                    ],
+                    "count": count,
+                    "queue_url": queue_url,
+                },
+            )
+        else:
+            logger.warning("Comments await moderation but no moderator has an email address.")
+        Comment.objects.filter(pk__in=[c.pk for c in batch]).update(moderators_notified_at=timezone.now())
+    return len(batch)
+
+
+def unsubscribe_token(email: str) -> str:
+    return signing.dumps(email.strip().lower(), salt=_UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_email_from_token(token: str) -> str | None:
+    try:
+        return signing.loads(token, salt=_UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def reply_notify(*, comment_id: int) -> bool:
+    """Tell the parent's author about an approved reply, if they opted in. True if an email was sent."""
+    reply = Comment.objects.select_related("parent", "article").filter(pk=comment_id).first()
+    if reply is None or reply.status != Comment.Status.APPROVED or reply.parent is None:
+        return False
+    parent = reply.parent
+    if not parent.notify_replies or not parent.email or parent.email.lower() == reply.email.lower():
+        return False
+    unsubscribe_url = _absolute(reverse("comments:unsubscribe", args=[unsubscribe_token(parent.email)]))
+    _send(
+        template="reply_notice",
+        subject=f"New reply to your comment on “{reply.article.title}”",
+        to=[parent.email],
+        context={
+            "reply": reply,
+            "parent": parent,
+            "article": reply.article,
+            "reply_url": _absolute(reply.get_absolute_url()),
+            "unsubscribe_url": unsubscribe_url,
+        },
+        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    return True
+
+
+def commenter_unsubscribe(*, email: str) -> int:
+    """Stop reply notifications for every comment by `email`. Idempotent; returns rows changed."""
+    return Comment.objects.filter(email__iexact=email, notify_replies=True).update(notify_replies=False)
+
+
+# --- Privacy --------------------------------------------------------------------------------
+
+
+def commenter_erase(*, email: str) -> tuple[int, int]:
+    """Erase everything a commenter gave us. Returns (deleted, anonymised).
+
+    Comments nobody replied to are deleted. Comments with replies are kept as
+    an anonymous placeholder (no name, email, website, text, IP or user agent)
+    so other people's replies keep their thread.
+    """
+    email = email.strip()
+    deleted = anonymised = 0
+    with transaction.atomic():
+        list(Comment.objects.select_for_update().filter(email__iexact=email).values_list("pk"))
+        # Delete from the leaves up: a comment whose only replies were theirs goes too.
+        # One by one (a commenter has few comments) so the page cache hears about each change.
+        while leaves := list(Comment.objects.filter(email__iexact=email, replies__isnull=True)):
+            for comment in leaves:
+                comment.delete()
+                deleted += 1
+        for comment in Comment.objects.filter(email__iexact=email):
+            comment.name, comment.email, comment.url, comment.body = ERASED_NAME, "", "", ERASED_BODY
+            comment.ip_address, comment.user_agent, comment.notify_replies = None, "", False
+            comment.save(update_fields=["name", "email", "url", "body", "ip_address", "user_agent", "notify_replies"])
+            anonymised += 1
+    return deleted, anonymised
+
+
+def comment_ips_purge(*, older_than_days: int) -> int:
+    """Clear IP address and user agent of comments older than the retention period. Returns rows changed."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    return (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
+        .update(ip_address=None, user_agent="")
+    )
