@@ -2,6 +2,7 @@
 
 from django import template
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from articles import citations
 from articles.models import Article, Section
@@ -62,6 +63,14 @@ def has_hero(article) -> bool:
 @register.simple_tag
 def hero_sizes(kind="hero"):
     return HERO_SIZES if kind == "hero" else CARD_SIZES
+
+
+@register.filter
+def iso_datetime(value) -> str:
+    """A `datetime` attribute value: local time to the second (HTML allows at most 3 fractional digits)."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
 @register.filter

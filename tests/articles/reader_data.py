@@ -5,7 +5,9 @@ image pipeline stores them, so pages get a real srcset.
 """
 
 import io
+import mimetypes
 from datetime import timedelta
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -24,7 +26,7 @@ from articles.models import (
     Signal,
 )
 from articles.search import refresh_search_vector
-from tests.factories import make_author, make_section, make_source
+from tests.factories import make_article, make_author, make_section, make_source
 
 RUSSIA_TITLE = (
     "Russia’s Rare Earths Crossroads: Ambition, Bottlenecks, and a Risk-Adjusted Path Forward–A Long Steep Trek"
@@ -199,3 +201,62 @@ def make_russia_brief(*, with_image=False, published_at=None) -> Article:
     refresh_search_vector(article)
     article.refresh_from_db()
     return article
+
+
+OTHER_ARTICLES = [
+    (
+        "Lynas Rare Earths Under the Microscope: Valuation Signal or Supply Chain Infrastructure?",
+        "An analyst note asks whether the only scaled separator outside China should be priced as a miner or a utility.",
+        "Markets",
+    ),
+    (
+        "Rare Earth Shock Therapy: IEA Moves From Energy Security to Mineral Security",
+        "The agency's new outlook treats magnet metals the way it once treated oil stocks.",
+        "Policy",
+    ),
+    (
+        "Thompson Nickel Recast: Stability Today, Strategic Leverage Tomorrow",
+        "A restart plan in Manitoba pairs a long-lived nickel belt with an eye on critical-minerals credits.",
+        "Markets",
+    ),
+    (
+        "Can the West Claim Rare Earth Independence While Pricing Off China?",
+        "Benchmarks for NdPr still come from Chinese exchanges; a working paper asks what that costs buyers.",
+        "Policy",
+    ),
+]
+OTHER_TITLES = [title for title, _, _ in OTHER_ARTICLES]
+
+
+def serve_media(page, live_server_url, media_root):
+    """The test server does not serve uploads (DEBUG is off); the browser gets them from MEDIA_ROOT."""
+
+    def handle(route):
+        path = route.request.url.split("/media/", 1)[1].split("?")[0]
+        file = Path(media_root) / path
+        if not file.is_file():
+            route.fulfill(status=404, body="")
+            return
+        route.fulfill(status=200, body=file.read_bytes(), content_type=mimetypes.guess_type(file.name)[0])
+
+    page.route(f"{live_server_url}/media/**", handle)
+
+
+def build_site(media_root):
+    brief = make_russia_brief(with_image=True)
+    colleague = make_author(name="Mira Chen", slug="mira-chen", bio="Covers magnets and separation technology.")
+    sections = {name: make_section(name=name, slug=name.lower()) for name in ("Markets", "Policy")}
+    for hours, (title, standfirst, section) in enumerate(OTHER_ARTICLES, start=5):
+        article = make_article(
+            title=title,
+            standfirst=standfirst,
+            section=sections[section],
+            authors=[colleague],
+            tags=["Magnets"] if hours % 2 else ["China"],
+            full_brief=True,
+            published_at=timezone.now() - timedelta(hours=hours * 7),
+            reading_time=3 + hours % 4,
+        )
+        store_hero(article, variant=hours)
+        refresh_search_vector(article)
+    return brief

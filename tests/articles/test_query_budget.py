@@ -20,6 +20,13 @@ from tests.factories import make_article, make_author, make_section, make_source
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    # Measure the pages as rendered, not as replayed by the whole-page cache (reex.pagecache).
+    settings.PAGE_CACHE_ENABLED = False
+
+
 ARTICLE_BUDGET = 8
 LIST_BUDGET = 6
 

@@ -4,86 +4,30 @@ Screenshots of home, article (desktop 1280 and mobile 390) and search go to
 test-artifacts/ and docs/screenshots/ (the README shows the article one).
 """
 
-import mimetypes
 import shutil
-from datetime import timedelta
 from pathlib import Path
 
 import feedparser
 import pytest
-from django.utils import timezone
 
-from articles.search import refresh_search_vector
-from tests.articles.reader_data import HIGHLIGHTS, LIMITATIONS, RUSSIA_TITLE, make_russia_brief, store_hero
-from tests.factories import make_article, make_author, make_section
+from tests.articles.reader_data import (
+    HIGHLIGHTS,
+    LIMITATIONS,
+    OTHER_TITLES,
+    RUSSIA_TITLE,
+    build_site,
+    serve_media,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-OTHER_ARTICLES = [
-    (
-        "Lynas Rare Earths Under the Microscope: Valuation Signal or Supply Chain Infrastructure?",
-        "An analyst note asks whether the only scaled separator outside China should be priced as a miner or a utility.",
-        "Markets",
-    ),
-    (
-        "Rare Earth Shock Therapy: IEA Moves From Energy Security to Mineral Security",
-        "The agency's new outlook treats magnet metals the way it once treated oil stocks.",
-        "Policy",
-    ),
-    (
-        "Thompson Nickel Recast: Stability Today, Strategic Leverage Tomorrow",
-        "A restart plan in Manitoba pairs a long-lived nickel belt with an eye on critical-minerals credits.",
-        "Markets",
-    ),
-    (
-        "Can the West Claim Rare Earth Independence While Pricing Off China?",
-        "Benchmarks for NdPr still come from Chinese exchanges; a working paper asks what that costs buyers.",
-        "Policy",
-    ),
-]
-OTHER_TITLES = [title for title, _, _ in OTHER_ARTICLES]
 
 
 @pytest.fixture
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-def serve_media(page, live_server_url, media_root):
-    """The test server does not serve uploads (DEBUG is off); the browser gets them from MEDIA_ROOT."""
-
-    def handle(route):
-        path = route.request.url.split("/media/", 1)[1].split("?")[0]
-        file = Path(media_root) / path
-        if not file.is_file():
-            route.fulfill(status=404, body="")
-            return
-        route.fulfill(status=200, body=file.read_bytes(), content_type=mimetypes.guess_type(file.name)[0])
-
-    page.route(f"{live_server_url}/media/**", handle)
-
-
-def build_site(media_root):
-    brief = make_russia_brief(with_image=True)
-    colleague = make_author(name="Mira Chen", slug="mira-chen", bio="Covers magnets and separation technology.")
-    sections = {name: make_section(name=name, slug=name.lower()) for name in ("Markets", "Policy")}
-    for hours, (title, standfirst, section) in enumerate(OTHER_ARTICLES, start=5):
-        article = make_article(
-            title=title,
-            standfirst=standfirst,
-            section=sections[section],
-            authors=[colleague],
-            tags=["Magnets"] if hours % 2 else ["China"],
-            full_brief=True,
-            published_at=timezone.now() - timedelta(hours=hours * 7),
-            reading_time=3 + hours % 4,
-        )
-        store_hero(article, variant=hours)
-        refresh_search_vector(article)
-    return brief
 
 
 def save_screenshot(page, artifacts_dir, name):
@@ -169,13 +113,15 @@ def test_a_reader_finds_reads_cites_searches_and_subscribes(live_server, new_pag
     page.get_by_label("Search articles").press("Enter")
     page.wait_for_url("**/search/?q=separation")
     results = page.locator(".search-results .article-card")
-    assert RUSSIA_TITLE in results.all_inner_texts()[0]
-    assert page.locator("#results-title").text_content() == "1 brief found"
+    found = page.locator(".search-results .article-card-title").all_inner_texts()
+    assert RUSSIA_TITLE in found
+    assert page.locator("#results-title").text_content() == f"{len(found)} brief{'s' if len(found) > 1 else ''} found"
+    assert page.locator(".search-results mark").first.inner_text().lower().startswith("separ")
     page.wait_for_load_state("networkidle")
     save_screenshot(page, artifacts_dir, "search.png")
 
     # Follow a tag from the brief.
-    results.first.get_by_role("link", name=RUSSIA_TITLE, exact=True).click()
+    results.get_by_role("link", name=RUSSIA_TITLE, exact=True).click()
     page.locator(".tag-link", has_text="Separation").click()
     page.wait_for_url("**/tag/separation/")
     assert page.locator("h1").inner_text() == "Separation"
