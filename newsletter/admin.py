@@ -201,6 +201,10 @@ class DigestAdmin(admin.ModelAdmin):
             return [*self.readonly_fields, "date", "subject", "editor_note", "auto_send"]
         return self.readonly_fields
 
+    def has_add_permission(self, request):
+        # Digests are built from the articles since the previous one ("Build today's digest").
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return obj is None or obj.status == Digest.Status.DRAFT
 
@@ -218,7 +222,7 @@ class DigestAdmin(admin.ModelAdmin):
         ]
 
     def build_view(self, request):
-        if request.method != "POST" or not self.has_add_permission(request):
+        if request.method != "POST" or not self.has_change_permission(request):
             return redirect("admin:newsletter_digest_changelist")
         digest = services.digest_build()
         if digest is None:
@@ -227,10 +231,22 @@ class DigestAdmin(admin.ModelAdmin):
         return redirect("admin:newsletter_digest_change", digest.pk)
 
     def send_view(self, request, pk):
+        """GET asks "send to N subscribers?"; the POST from that page sends."""
         digest = get_object_or_404(Digest, pk=pk)
-        if request.method == "POST" and self.has_change_permission(request, digest):
+        if not self.has_change_permission(request, digest):
+            return redirect("admin:newsletter_digest_change", pk)
+        if request.method == "POST":
             self._send(request, digest)
-        return redirect("admin:newsletter_digest_change", pk)
+            return redirect("admin:newsletter_digest_change", pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": digest,
+            "title": f"Send “{digest.subject}”?",
+            "recipients": Subscriber.objects.confirmed().count(),
+            "article_count": digest.items.count(),
+        }
+        return TemplateResponse(request, "newsletter/admin/digest_send_confirm.html", context)
 
     def test_view(self, request, pk):
         digest = get_object_or_404(Digest, pk=pk)

@@ -39,12 +39,9 @@ from newsletter.models import ConsentRecord, Delivery, Digest, DigestArticle, Su
 logger = logging.getLogger(__name__)
 
 CONFIRMATION_INTERVAL = timedelta(hours=1)
-_NOT_CONFIRMED = [
-    Subscriber.Status.PENDING,
-    Subscriber.Status.UNSUBSCRIBED,
-    Subscriber.Status.BOUNCED,
-    Subscriber.Status.COMPLAINED,
-]
+# Who may be sent a (new) confirmation by signing up. Not someone who marked us as spam:
+# anyone can type their address, and a complaint is the clearest "never again".
+_MAY_RECONFIRM = [Subscriber.Status.PENDING, Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED]
 
 
 # --- Subscribers -------------------------------------------------------------------------
@@ -78,7 +75,7 @@ def subscriber_signup(*, email: str, name: str = "", source: str, source_page: s
     if name:
         changes["name"] = name
     due = Q(last_confirmation_sent_at__isnull=True) | Q(last_confirmation_sent_at__lte=now - CONFIRMATION_INTERVAL)
-    taken = Subscriber.objects.by_email(email).filter(status__in=_NOT_CONFIRMED).filter(due).update(**changes)
+    taken = Subscriber.objects.by_email(email).filter(status__in=_MAY_RECONFIRM).filter(due).update(**changes)
     if not taken:
         return False
     subscriber_id = Subscriber.objects.by_email(email).values_list("id", flat=True).get()

@@ -76,7 +76,7 @@ def thanks(request):
 def confirm(request, token):
     """GET shows a "Confirm" button and changes nothing (mail scanners follow links); POST confirms."""
     subscriber = tokens.read_confirm_token(token)
-    if subscriber is None:
+    if subscriber is None or subscriber.status not in (Subscriber.Status.PENDING, Subscriber.Status.CONFIRMED):
         return render(request, "newsletter/link_invalid.html", {"expired_confirmation": True}, status=404)
     if request.method == "POST":
         confirmed = services.subscriber_confirm(subscriber=subscriber, ip=client_ip(request))

@@ -91,6 +91,11 @@ test_database_url.__test__ = False
 
 def start_sender(smtp: SMTPRecorder, *args: str, **env: str) -> subprocess.Popen:
     """`manage.py send_daily_digest` in a real process, on the test database and the given SMTP server."""
+    return start_manage(smtp, "send_daily_digest", *args, **env)
+
+
+def start_manage(smtp: SMTPRecorder, *argv: str, **env: str) -> subprocess.Popen:
+    """A `manage.py` command in a real process, on the test database and the given SMTP server."""
     environment = {
         **os.environ,
         "DEBUG": "true",
@@ -103,7 +108,7 @@ def start_sender(smtp: SMTPRecorder, *args: str, **env: str) -> subprocess.Popen
         **env,
     }
     return subprocess.Popen(
-        [sys.executable, "manage.py", "send_daily_digest", *args],
+        [sys.executable, "manage.py", *argv],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.PIPE,

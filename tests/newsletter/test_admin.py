@@ -115,6 +115,9 @@ def test_editor_builds_previews_tests_and_sends(client, editor, smtp_server):
     assert smtp_server.messages[0]["Subject"].startswith("[TEST] ")
     assert Delivery.objects.count() == 0
 
+    confirm = client.get(f"/admin/newsletter/digest/{digest.pk}/send/").content.decode()
+    assert "to <strong>1</strong> confirmed subscriber now" in confirm
+    assert Delivery.objects.count() == 0  # asking sends nothing
     client.post(f"/admin/newsletter/digest/{digest.pk}/send/")
     client.post(f"/admin/newsletter/digest/{digest.pk}/send/")  # double click
     assert smtp_server.recipients() == ["editor@example.org", reader.email]

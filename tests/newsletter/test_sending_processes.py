@@ -13,7 +13,7 @@ import pytest
 from newsletter import services
 from newsletter.models import Delivery, Digest
 from tests.factories import make_article, make_subscriber
-from tests.newsletter.conftest import start_sender
+from tests.newsletter.conftest import start_manage, start_sender
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -84,3 +84,36 @@ def test_rerunning_the_command_after_a_finished_send_sends_nothing(gated_smtp):
     finish(start_sender(smtp))
     assert Counter(smtp.recipients()) == Counter({p.email: 1 for p in people})
     assert services.digest_build().status == "sent"
+
+
+def test_admin_send_through_the_postgresql_task_queue_and_db_worker(gated_smtp, settings):
+    """The path an editor's "Send now" takes in production: batch tasks in the database queue, a db_worker runs them."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}}
+    settings.NEWSLETTER_BATCH_SIZE = 4
+    smtp = gated_smtp()
+    people = [make_subscriber(email=f"queue{i:02d}@example.org") for i in range(10)]
+    make_article(title="Through the queue")
+    digest = services.digest_build()
+
+    services.digest_send(digest=digest)
+    services.digest_send(digest=digest)  # a double click enqueues only harmless extra batches
+    assert smtp.recipients() == []  # nothing is sent by the web request itself
+    assert DBTaskResult.objects.filter(task_path="newsletter.tasks.send_digest_batch").count() == 6
+
+    worker = start_manage(
+        smtp,
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--queue-name",
+        "email",
+        TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        NEWSLETTER_BATCH_SIZE="4",
+    )
+    output = finish(worker)
+
+    assert Counter(smtp.recipients()) == Counter({p.email: 1 for p in people}), output
+    assert Digest.objects.get().status == "sent"
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}

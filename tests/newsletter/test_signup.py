@@ -80,6 +80,14 @@ def test_resubscribing_after_leaving_sends_a_new_confirmation(client, smtp_serve
 
 
 @pytest.mark.django_db(transaction=True)
+def test_someone_who_marked_us_as_spam_gets_no_confirmation(client, smtp_server):
+    make_subscriber(email="angry@example.org", status="complained")
+    assert post_signup(client, "angry@example.org").status_code == 302
+    assert Subscriber.objects.get().status == "complained"
+    assert smtp_server.recipients() == []
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_burst_sends_at_most_one_confirmation_per_hour(client, smtp_server, settings):
     settings.NEWSLETTER_SIGNUP_RATE = 100
     for _ in range(5):
