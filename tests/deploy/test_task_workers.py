@@ -7,6 +7,7 @@ the output of the worker that ran it; the test counts those lines in each worker
 """
 
 import re
+import subprocess
 import sys
 import textwrap
 import uuid
@@ -15,7 +16,15 @@ from collections import Counter
 import psycopg2
 import pytest
 
-from tests.deploy.conftest import manage, redis_delete, redis_or_skip, subprocess_env, wait_for
+from tests.deploy.conftest import (
+    BASE_DIR,
+    REDIS_TEST_URL,
+    manage,
+    redis_delete,
+    redis_or_skip,
+    subprocess_env,
+    wait_for,
+)
 
 JOBS = 200
 PING_LINE = re.compile(r"record_ping token=(\S+) host=\S+ pid=\d+")
@@ -24,16 +33,29 @@ ENQUEUE = textwrap.dedent(
     from datetime import timedelta
     from django.utils import timezone
     from reex.tasks import record_ping
-    for i in range({jobs}):
-        record_ping.enqueue("{run}-" + str(i))
+    ids = [record_ping.enqueue("{run}-" + str(i)).id for i in range({jobs})]
     if {delayed}:
         record_ping.using(run_after=timezone.now() + timedelta(seconds=2)).enqueue("{run}-delayed")
+    print(ids[0])
+    """
+)
+RESULT = textwrap.dedent(
+    """
+    from reex.tasks import record_ping
+    result = record_ping.get_result("{id}")
+    print(result.status, result.return_value["token"], len(result.worker_ids))
     """
 )
 
 
-def _enqueue(env, run: str, *, jobs: int = JOBS, delayed: bool = False) -> None:
-    manage("shell", "-c", ENQUEUE.format(jobs=jobs, run=run, delayed=delayed), env=env)
+def _enqueue(env, run: str, *, jobs: int = JOBS, delayed: bool = False) -> str:
+    """Enqueue the pings; returns the result id of the first."""
+    return manage("shell", "-c", ENQUEUE.format(jobs=jobs, run=run, delayed=delayed), env=env).stdout.split()[-1]
+
+
+def _result(env, result_id: str) -> str:
+    """What the app sees through django.tasks' result API: status, token, number of workers."""
+    return manage("shell", "-c", RESULT.format(id=result_id), env=env).stdout.strip().splitlines()[-1]
 
 
 def _pings(process, run: str) -> Counter:
@@ -84,7 +106,7 @@ def test_two_db_workers_share_the_postgresql_queue_and_run_each_job_once(deploy_
     ]
     assert wait_for(lambda: all("Starting worker" in w.log() for w in workers)), processes.dump_logs()
 
-    _enqueue(env, run, delayed=True)
+    first_id = _enqueue(env, run, delayed=True)
     expected = {f"{run}-{i}" for i in range(JOBS)} | {f"{run}-delayed"}
 
     def all_finished():
@@ -97,6 +119,7 @@ def test_two_db_workers_share_the_postgresql_queue_and_run_each_job_once(deploy_
     _assert_each_ran_exactly_once(workers, run, expected)
     # The queue agrees: every job claimed by exactly one worker id, one of ours.
     assert _db_task_statuses(deploy_database, run) == {("SUCCESSFUL", 1): JOBS + 1}
+    assert _result(env, first_id) == f"SUCCESSFUL {run}-0 1"
 
 
 @pytest.fixture
@@ -130,7 +153,7 @@ def test_two_rq_workers_share_the_redis_queue_and_run_each_job_once(rq_env, proc
     workers = [processes.start(f"rqworker_{name}", argv, rq_env) for name in ("a", "b")]
     assert wait_for(lambda: all("Listening on default" in w.log() for w in workers)), processes.dump_logs()
 
-    _enqueue(rq_env, run, delayed=True)
+    first_id = _enqueue(rq_env, run, delayed=True)
     expected = {f"{run}-{i}" for i in range(JOBS)} | {f"{run}-delayed"}
 
     queue = Queue("default", connection=Redis.from_url(rq_env["TASKS_REDIS_URL"]))
@@ -144,3 +167,27 @@ def test_two_rq_workers_share_the_redis_queue_and_run_each_job_once(rq_env, proc
     _assert_each_ran_exactly_once(workers, run, expected)
     assert queue.failed_job_registry.count == 0
     assert queue.started_job_registry.count == 0
+    # Django's result API works through the backport bridge (see docs/operations.md, "Scaling out").
+    assert _result(rq_env, first_id) == f"SUCCESSFUL {run}-0 1"
+
+
+def test_rq_settings_pass_the_system_checks_and_refuse_to_start_without_redis():
+    ok = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=subprocess_env(TASKS_BACKEND="django_tasks_rq.RQBackend", TASKS_REDIS_URL=REDIS_TEST_URL),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    refused = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=subprocess_env(TASKS_BACKEND="django_tasks_rq.RQBackend"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode != 0
+    assert "TASKS_BACKEND=django_tasks_rq.RQBackend needs TASKS_REDIS_URL or REDIS_URL." in refused.stderr

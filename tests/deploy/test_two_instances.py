@@ -46,6 +46,15 @@ SETUP = textwrap.dedent(
 
     get_user_model().objects.create_superuser("editor-{run}", "editor-{run}@example.com", "{password}")
     waiting = brief("Waiting brief {run}", "waiting-{run}", status=Article.Status.REVIEW)
+    # Stored by this process in the bucket; the app servers only ever see it there.
+    import io
+    from django.core.files.base import ContentFile
+    from PIL import Image
+    png = io.BytesIO()
+    Image.new("RGB", (900, 450), (20, 90, 160)).save(png, format="PNG")
+    waiting.hero_image = ContentFile(png.getvalue(), name="hero-{run}.png")
+    waiting.hero_alt, waiting.hero_credit = "A blue test card", "Reex tests"
+    waiting.save()
     live = brief("Live brief {run}", "live-{run}")
     comment = Comment.objects.create(article=live, name="Reader {run}", email="reader-{run}@example.com",
                                      body="Comment body {run} awaiting moderation")
@@ -100,11 +109,12 @@ class AdminSession:
 
 
 @pytest.fixture
-def two_instances(deploy_database, processes):
+def two_instances(deploy_database, s3_endpoint, processes, tmp_path):
     redis_url = redis_or_skip()
     run = uuid.uuid4().hex[:10]
     prefix = f"reex-h7-{run}"
     common = {
+        **s3_endpoint.env(),
         "DATABASE_URL": deploy_database,
         "REDIS_URL": redis_url,
         "CACHE_KEY_PREFIX": prefix,
@@ -116,9 +126,12 @@ def two_instances(deploy_database, processes):
     setup = manage("shell", "-c", SETUP.format(run=run, password=PASSWORD), env=subprocess_env(**common))
     data = json.loads(setup.stdout.strip().splitlines()[-1])
 
-    urls = {}
+    urls, var_dirs = {}, {}
     for name, extra in (("a", {}), ("b", {"DATABASE_REPLICA_URL": deploy_database})):
         port = free_port()
+        # Each server's own var/ and media dir: after the test they must hold no file at all.
+        var_dirs[name] = tmp_path / f"var-{name}"
+        extra = {**extra, "REEX_VAR_DIR": str(var_dirs[name]), "MEDIA_ROOT": str(var_dirs[name] / "media")}
         processes.start(
             f"gunicorn_{name}",
             [
@@ -140,8 +153,12 @@ def two_instances(deploy_database, processes):
     for url in urls.values():
         assert wait_for(lambda url=url: http(f"{url}/healthz").status == 200, timeout=90), processes.dump_logs()
         assert json.loads(http(f"{url}/healthz").body)["checks"] == {"database": "ok", "cache": "ok"}
-    yield {"run": run, "urls": urls, **data}
+    yield {"run": run, "urls": urls, "s3": s3_endpoint, **data}
     redis_delete(redis_url, f"{prefix}:*")
+    # Stateless: nothing a request did was kept on an app server's disk (var/static is an empty dir
+    # until collectstatic runs at release time).
+    for var in var_dirs.values():
+        assert sorted(str(path.relative_to(var)) for path in var.rglob("*")) == ["static"]
 
 
 def _read(url: str) -> HTTPResponse:
@@ -168,6 +185,16 @@ def test_publishing_on_one_server_shows_fresh_on_the_other(two_instances):
     article_on_b = _read(b + waiting_url)
     assert article_on_b.status == 200
     assert f"Waiting brief {run}" in article_on_b.body
+    # Its image comes from the bucket, which the page's CSP allows, and the bucket serves it.
+    s3 = two_instances["s3"]
+    images = sorted(set(re.findall(rf'{re.escape(s3.url)}/{s3.bucket}/heroes/[^"\s,]+', article_on_b.body)))
+    assert [url.rsplit("/", 1)[-1] for url in images] == [
+        f"hero-{run}-480.webp",
+        f"hero-{run}-800.webp",
+    ]
+    assert all(http(url).status == 200 for url in images)
+    img_src = next(p for p in article_on_b.headers["Content-Security-Policy"].split(";") if "img-src" in p)
+    assert img_src.split() == ["img-src", "'self'", "data:", "blob:", s3.url]
     # B's cached home page was invalidated through the shared cache, not left to expire.
     assert f"Waiting brief {run}" in _read(b + "/").body
     assert f"Waiting brief {run}" in _read(a + "/").body
