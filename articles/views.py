@@ -67,9 +67,9 @@ def _meta(request, *, title, description="", path=None, page=None, image="", og_
 
 @require_safe
 def home(request):
-    featured = None
     listing = _listing()
-    featured = listing.filter(featured=True).first() or listing.first()
+    # The newest featured article, else the newest article: one query either way.
+    featured = listing.order_by("-featured", "-published_at", "-id").first()
     if featured is not None:
         attach_brief(featured)
         listing = listing.exclude(pk=featured.pk)
@@ -375,6 +375,8 @@ def search(request):
         "articles/article_search.html",
         {
             "form": form,
+            # One query for the section filter (the form field's own choices would cost two).
+            "section_choices": list(Section.objects.only("name", "slug")),
             "page_obj": page,
             "search_query": query,
             "meta": _meta(

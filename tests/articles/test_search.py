@@ -73,7 +73,9 @@ def test_filters_by_section_tag_and_date(client):
     indexed(
         title="Magnet tariffs new", section=markets, tags=["Trade"], published_at=timezone.now() - timedelta(days=1)
     )
-    assert titles(client.get("/search/?q=magnet&section=policy")) == ["Magnet tariffs old"]
+    by_section = client.get("/search/?q=magnet&section=policy")
+    assert titles(by_section) == ["Magnet tariffs old"]
+    assert '<option value="policy" selected>Policy</option>' in by_section.content.decode()
     assert titles(client.get("/search/?q=magnet&tag=trade")) == ["Magnet tariffs new"]
     since = (timezone.now() - timedelta(days=10)).date().isoformat()
     assert titles(client.get(f"/search/?q=magnet&date_from={since}")) == ["Magnet tariffs new"]
