@@ -48,6 +48,11 @@ def _ensure_permissions(apps):
 
 def create_roles(apps, schema_editor):
     _ensure_permissions(apps)
+    assign_roles(apps)
+
+
+def assign_roles(apps):
+    """Create the groups and grant their permissions; also run after every migrate (articles.signals)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, grants in (("Writers", WRITERS), ("Editors", EDITORS)):

@@ -188,3 +188,15 @@ def test_anonymous_and_non_staff_get_the_login_page(writer):
     outsider = make_user(username="reader")
     response = logged_in(outsider).get(CHANGELIST)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_roles_survive_a_database_flush():
+    """A flush (TransactionTestCase, manage.py flush) empties the groups; post_migrate puts them back."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    editors = Group.objects.get(name="Editors")
+    assert editors.permissions.filter(codename="publish_article").exists()
+    assert Group.objects.filter(name="Writers").exists()
