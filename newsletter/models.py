@@ -165,7 +165,11 @@ class Digest(models.Model):
         return reverse("newsletter:archive_detail", kwargs={"date": self.date.isoformat()})
 
     def ordered_articles(self):
-        return [item.article for item in self.items.select_related("article").order_by("position", "id")]
+        """The digest's articles in the editor's order, leaving out any unpublished since it was built."""
+        from articles.models import Article
+
+        items = self.items.filter(article__in=Article.objects.published()).select_related("article", "article__section")
+        return [item.article for item in items.order_by("position", "id")]
 
 
 class DigestArticle(models.Model):

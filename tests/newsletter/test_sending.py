@@ -55,6 +55,17 @@ def test_digest_holds_articles_published_since_the_previous_digest():
     assert digest.subject.endswith(": Fresh brief")
 
 
+def test_an_article_unpublished_after_the_build_is_not_mailed(smtp_server):
+    make_subscriber()
+    digest = build_digest(n_articles=2)
+    Article.objects.filter(title="Brief number 1").update(status=Article.Status.UNPUBLISHED)
+    services.digest_send(digest=digest)
+    html = smtp_server.messages[0].get_body(("html",)).get_content()
+    assert html.count("Read the brief") == 1
+    assert ">Brief number 0</a>" in html
+    assert ">Brief number 1</a>" not in html
+
+
 def test_no_new_articles_means_no_digest(smtp_server):
     make_subscriber()
     assert services.digest_build() is None
