@@ -20,6 +20,7 @@ import pytest
 
 from tests.deploy.conftest import (
     HTTPResponse,
+    ProcessGroup,
     free_port,
     http,
     manage,
@@ -108,9 +109,13 @@ class AdminSession:
         )
 
 
-@pytest.fixture
-def two_instances(deploy_database, s3_endpoint, processes, tmp_path):
+@pytest.fixture(scope="module")
+def two_instances(deploy_database, s3_endpoint, tmp_path_factory, request):
+    """Both servers, started once for the tests of this module (each test uses its own articles)."""
     redis_url = redis_or_skip()
+    tmp_path = tmp_path_factory.mktemp("two-instances")
+    processes = ProcessGroup(log_dir=tmp_path)
+    failures_before = request.session.testsfailed
     run = uuid.uuid4().hex[:10]
     prefix = f"reex-h7-{run}"
     common = {
@@ -127,34 +132,39 @@ def two_instances(deploy_database, s3_endpoint, processes, tmp_path):
     data = json.loads(setup.stdout.strip().splitlines()[-1])
 
     urls, var_dirs = {}, {}
-    for name, extra in (("a", {}), ("b", {"DATABASE_REPLICA_URL": deploy_database})):
-        port = free_port()
-        # Each server's own var/ and media dir: after the test they must hold no file at all.
-        var_dirs[name] = tmp_path / f"var-{name}"
-        extra = {**extra, "REEX_VAR_DIR": str(var_dirs[name]), "MEDIA_ROOT": str(var_dirs[name] / "media")}
-        processes.start(
-            f"gunicorn_{name}",
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "reex.wsgi",
-                "-b",
-                f"127.0.0.1:{port}",
-                "-w",
-                "2",
-                "--timeout",
-                "60",
-                "--no-control-socket",
-            ],
-            subprocess_env(**common, **extra),
-        )
-        urls[name] = f"http://127.0.0.1:{port}"
-    for url in urls.values():
-        assert wait_for(lambda url=url: http(f"{url}/healthz").status == 200, timeout=90), processes.dump_logs()
-        assert json.loads(http(f"{url}/healthz").body)["checks"] == {"database": "ok", "cache": "ok"}
-    yield {"run": run, "urls": urls, "s3": s3_endpoint, **data}
-    redis_delete(redis_url, f"{prefix}:*")
+    try:
+        for name, extra in (("a", {}), ("b", {"DATABASE_REPLICA_URL": deploy_database})):
+            port = free_port()
+            # Each server's own var/ and media dir: after the tests they must hold no file at all.
+            var_dirs[name] = tmp_path / f"var-{name}"
+            extra = {**extra, "REEX_VAR_DIR": str(var_dirs[name]), "MEDIA_ROOT": str(var_dirs[name] / "media")}
+            processes.start(
+                f"gunicorn_{name}",
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "reex.wsgi",
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "-w",
+                    "2",
+                    "--timeout",
+                    "60",
+                    "--no-control-socket",
+                ],
+                subprocess_env(**common, **extra),
+            )
+            urls[name] = f"http://127.0.0.1:{port}"
+        for url in urls.values():
+            assert wait_for(lambda url=url: http(f"{url}/healthz").status == 200, timeout=90), processes.dump_logs()
+            assert json.loads(http(f"{url}/healthz").body)["checks"] == {"database": "ok", "cache": "ok"}
+        yield {"run": run, "urls": urls, "s3": s3_endpoint, **data}
+    finally:
+        processes.stop_all()
+        if request.session.testsfailed > failures_before:
+            print(processes.dump_logs())
+        redis_delete(redis_url, f"{prefix}:*")
     # Stateless: nothing a request did was kept on an app server's disk (var/static is an empty dir
     # until collectstatic runs at release time).
     for var in var_dirs.values():
