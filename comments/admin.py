@@ -3,6 +3,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -22,13 +23,12 @@ _STATUS_COLOURS = {
 class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: pending comments first, newest first within each status."""
 
-    list_display = ("status_badge", "name", "excerpt", "article_title", "created_at", "moderated", "reply_link")
+    list_display = ("status_badge", "name", "excerpt", "article_title", "received", "moderated", "reply_link")
     list_display_links = ("name",)
     list_filter = ("status", ("article", admin.RelatedOnlyFieldListFilter), "is_staff_reply", "created_at")
     search_fields = ("name", "email", "body", "article__title")
     list_select_related = ("article", "moderated_by")
     list_per_page = 50
-    date_hierarchy = "created_at"
     actions = ("approve_selected", "mark_spam_selected", "remove_selected")
     fields = (
         "status",
@@ -80,7 +80,7 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Comment")
     def excerpt(self, obj):
         return format_html(
-            '<div style="min-width:22em;max-width:40em">{}<br><small style="color:var(--body-quiet-color)">{}</small></div>',
+            '<div style="min-width:16em;max-width:36em">{}<br><small style="color:var(--body-quiet-color)">{}</small></div>',
             Truncator(obj.body).chars(200),
             obj.moderation_reason,
         )
@@ -89,13 +89,17 @@ class CommentAdmin(admin.ModelAdmin):
     def article_title(self, obj):
         return Truncator(obj.article.title).chars(50)
 
+    @admin.display(description="Received", ordering="created_at")
+    def received(self, obj):
+        return timezone.localtime(obj.created_at).strftime("%d %b %Y %H:%M")
+
     @admin.display(description="Moderated")
     def moderated(self, obj):
         if obj.is_staff_reply:
             return "Staff reply"
         if not obj.moderated_at:
             return "—"
-        return f"{obj.moderated_by or 'someone'}, {obj.moderated_at:%d %b %Y %H:%M}"
+        return f"{obj.moderated_by or 'someone'}, {timezone.localtime(obj.moderated_at):%d %b %H:%M}"
 
     @admin.display(description="")
     def reply_link(self, obj):

@@ -316,3 +316,26 @@ def test_throttle_uses_the_real_client_ip_behind_a_proxy(client, article, settin
 @pytest.mark.django_db
 def test_get_on_the_post_url_is_refused(client, article):
     assert client.get(reverse("comments:post", args=[article.pk])).status_code == 405
+
+
+@pytest.mark.django_db
+def test_page_cache_never_shares_a_pending_comment_and_forgets_on_approval(client, article, settings):
+    from comments.services import comment_approve
+    from tests.factories import make_user
+
+    settings.PAGE_CACHE_ENABLED = True
+    stranger = Client()
+    assert stranger.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert stranger.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    post_comment(client, article, body="Pending words.")
+    mine = client.get(article.get_absolute_url())
+    assert mine["X-Page-Cache"] == "bypass"
+    assert "Pending words." in mine.content.decode()
+    shared = stranger.get(article.get_absolute_url())
+    assert (shared["X-Page-Cache"], "Pending words." in shared.content.decode()) == ("hit", False)
+
+    comment_approve(comment=Comment.objects.get(body="Pending words."), by=make_user(is_staff=True))
+    after = stranger.get(article.get_absolute_url())
+    assert (after["X-Page-Cache"], "Pending words." in after.content.decode()) == ("miss", True)
+    assert comments_section(after).xpath("string(.//h2)") == "1 Comment"
