@@ -16,6 +16,8 @@ Installed only when DATABASE_REPLICA_URL is set (reex/settings.py, "Many machine
 - After any content write, anywhere, reader pages read from the primary for
   DATABASE_REPLICA_LAG_SECONDS. The page cache is invalidated by that write; without this window the
   page could be re-rendered from a replica that has not yet replayed the write and cached stale.
+- A replica that cannot be reached is skipped: this process reads from the primary and tries the
+  replica again after REPLICA_RETRY_SECONDS, so losing the replica costs capacity, not pages.
 """
 
 import logging
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -37,6 +39,8 @@ REPLICA = "replica"
 # Apps whose rows reader pages show. Everything else is read from the primary only.
 REPLICA_APPS = frozenset({"articles", "comments", "newsletter", "taggit"})
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+# After failing to reach the replica, this process reads from the primary for this long.
+REPLICA_RETRY_SECONDS = 30
 # Cache key holding the time of the most recent content write (shared by every app server via Redis).
 LAST_CONTENT_WRITE_KEY = "db_router:last_content_write"
 
@@ -47,7 +51,7 @@ class RoutingState:
 
     replica_allowed: bool
     pinned: bool = False
-    lag_window_checked: bool = False
+    replica_checked: bool = False
 
 
 _state: ContextVar[RoutingState | None] = ContextVar("reex_db_routing", default=None)
@@ -123,6 +127,27 @@ def _watch_new_primary_connection(sender, connection, **kwargs):
         _ensure_watching(connection)
 
 
+_replica_down_until = 0.0
+
+
+def _replica_reachable() -> bool:
+    """Connect (or health-check the open connection) once per request, as Django would on first use."""
+    global _replica_down_until
+    if time.monotonic() < _replica_down_until:
+        return False
+    replica = connections[REPLICA]
+    try:
+        replica.close_if_health_check_failed()
+        replica.ensure_connection()
+    except (OperationalError, InterfaceError):
+        logger.exception(
+            "db_router: the replica is unreachable; reading from the primary for %ss", REPLICA_RETRY_SECONDS
+        )
+        _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        return False
+    return True
+
+
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
         state = _state.get()
@@ -134,10 +159,10 @@ class PrimaryReplicaRouter:
         if primary.in_atomic_block:
             return PRIMARY
         _ensure_watching(primary)  # a connection opened before this module was imported
-        if not state.lag_window_checked:
+        if not state.replica_checked:
             # Checked once per request, lazily: a page served from the page cache never asks.
-            state.lag_window_checked = True
-            if _recent_content_write():
+            state.replica_checked = True
+            if _recent_content_write() or not _replica_reachable():
                 state.pinned = True
                 return PRIMARY
         return REPLICA

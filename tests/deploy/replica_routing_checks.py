@@ -6,6 +6,7 @@ these tests use committed data (transactional_db) and tell the two apart by whic
 query, captured on both.
 """
 
+import socket
 import time
 from contextlib import contextmanager
 
@@ -17,6 +18,7 @@ from django.db import connection, connections, transaction
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from articles.models import Article
 from reex import db_router
@@ -213,8 +215,6 @@ def test_the_article_page_reads_its_content_from_the_replica():
 
 
 def test_posting_a_comment_reads_and_writes_on_the_primary_only():
-    from django.urls import reverse
-
     article = make_article()
     cache.delete(db_router.LAST_CONTENT_WRITE_KEY)
     with capture() as queries:
@@ -223,3 +223,36 @@ def test_posting_a_comment_reads_and_writes_on_the_primary_only():
             {"name": "Reader", "email": "reader@example.com", "body": "Which deposit was sampled?"},
         )
     assert queries[REPLICA] == []
+
+
+@pytest.fixture
+def unreachable_replica():
+    """The replica connection pointed at a loopback port nothing listens on (a real refused connection)."""
+    replica = connections[REPLICA]
+    saved = {**replica.settings_dict, "OPTIONS": dict(replica.settings_dict["OPTIONS"])}
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    replica.close()
+    replica.settings_dict.update(HOST="127.0.0.1", PORT=str(closed_port), OPTIONS={"connect_timeout": 3})
+    db_router._replica_down_until = 0.0
+    yield
+    replica.close()
+    replica.settings_dict.clear()
+    replica.settings_dict.update(saved)
+    db_router._replica_down_until = 0.0
+
+
+def test_an_unreachable_replica_is_skipped_and_reader_pages_still_render(unreachable_replica):
+    article = make_article(full_brief=True)
+    cache.delete(db_router.LAST_CONTENT_WRITE_KEY)
+
+    with CaptureQueriesContext(connections[PRIMARY]) as primary:
+        first = Client().get(article.get_absolute_url())
+        second = Client().get(reverse("articles:home"))
+
+    assert first.status_code == 200 and article.title in first.content.decode()
+    assert second.status_code == 200 and article.title in second.content.decode()
+    assert touching([query["sql"] for query in primary.captured_queries], ARTICLE_TABLE) != []
+    # Marked down for a while: the next requests do not wait on the replica again.
+    assert db_router._replica_down_until > time.monotonic()

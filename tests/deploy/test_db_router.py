@@ -27,7 +27,7 @@ router = PrimaryReplicaRouter()
 
 
 def _in_request(replica_allowed=True):
-    state = RoutingState(replica_allowed=replica_allowed, lag_window_checked=True)
+    state = RoutingState(replica_allowed=replica_allowed, replica_checked=True)
     return state, _state.set(state)
 
 
@@ -138,7 +138,7 @@ def test_whole_stack_with_a_replica_configured(tmp_path):
     assert result.returncode == 0, output
     summary = output.strip().splitlines()[-1]
     assert re.fullmatch(r"=*\s*\d+ passed in .*", summary), summary
-    assert int(re.search(r"(\d+) passed", summary).group(1)) == 14, summary
+    assert int(re.search(r"(\d+) passed", summary).group(1)) == 15, summary
 
 
 def test_without_a_replica_nothing_is_installed():
