@@ -73,9 +73,27 @@ def _joined(model, expression):
     return Coalesce(Subquery(parts[:1]), Value(""), output_field=TextField())
 
 
-def search_articles(q, *, section=None, tag=None, date_from=None, date_to=None):
-    """Published articles matching `q`, best first, each with a highlighted `snippet`."""
-    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+def search_matches(q, *, section=None, tag=None, date_from=None, date_to=None):
+    """Published articles matching `q` and the filters: the bare set, cheap to count."""
+    matches = Article.objects.published().filter(search_vector=_query(q))
+    if section is not None:
+        matches = matches.filter(section=section)
+    if tag:
+        matches = matches.filter(tags__slug=tag)
+    if date_from:
+        matches = matches.filter(published_at__date__gte=date_from)
+    if date_to:
+        matches = matches.filter(published_at__date__lte=date_to)
+    return matches
+
+
+def _query(q):
+    return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def ranked_results(matches, q):
+    """`matches` best first, as list cards, each with a highlighted `headline` snippet."""
+    query = _query(q)
     # The snippet is cut from the readable text of the brief, in page order,
     # so a word found only in, say, a free section still shows in context.
     text = Concat(
@@ -101,9 +119,8 @@ def search_articles(q, *, section=None, tag=None, date_from=None, date_to=None):
         _strip_tags_sql(F("bottom_line_html")),
         output_field=TextField(),
     )
-    results = (
-        with_bylines(Article.objects.published().with_comment_count())
-        .filter(search_vector=query)
+    return (
+        with_bylines(matches.with_comment_count())
         .annotate(
             rank=SearchRank(F("search_vector"), query),
             headline=SearchHeadline(
@@ -120,15 +137,6 @@ def search_articles(q, *, section=None, tag=None, date_from=None, date_to=None):
         )
         .order_by("-rank", "-published_at", "-id")
     )
-    if section is not None:
-        results = results.filter(section=section)
-    if tag:
-        results = results.filter(tags__slug=tag)
-    if date_from:
-        results = results.filter(published_at__date__gte=date_from)
-    if date_to:
-        results = results.filter(published_at__date__lte=date_to)
-    return results
 
 
 def snippet_html(headline: str) -> str:

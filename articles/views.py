@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
@@ -24,20 +25,33 @@ from taggit.models import Tag, TaggedItem
 from articles import jsonld
 from articles.models import Article, Author, Section, SlugRedirect, Source
 from articles.queries import attach_all, attach_brief, with_brief, with_bylines, with_page_state
-from articles.search_query import SearchForm, search_articles
+from articles.search_query import SearchForm, ranked_results, search_matches
 
 PAGE_SIZE = 10
 RELATED_COUNT = 4
 
 
-def _listing():
-    """Published articles as list cards show them: section, authors, tags, comment count."""
-    return with_bylines(Article.objects.published().with_comment_count()).order_by("-published_at", "-id")
+def _cards(articles):
+    """Articles as list cards show them: section, authors, tags, comment count, newest first."""
+    return with_bylines(articles.with_comment_count()).order_by("-published_at", "-id")
 
 
-def _paginate(request, queryset, per_page=PAGE_SIZE):
-    """A page of `queryset`; a page number that is not a number or out of range is a 404, not a 500."""
-    paginator = Paginator(queryset, per_page)
+class _ListPaginator(Paginator):
+    """Counts the bare filtered set: the card annotations cannot change how many articles there are,
+    and counting through them would make PostgreSQL build every card just to count it."""
+
+    def __init__(self, object_list, per_page, *, count_from):
+        super().__init__(object_list, per_page)
+        self.count_from = count_from
+
+    @cached_property
+    def count(self):
+        return self.count_from.count()
+
+
+def _paginate(request, articles, cards=None, per_page=PAGE_SIZE):
+    """A page of `cards` (default: `articles` as cards); a bad or out-of-range page number is a 404, not a 500."""
+    paginator = _ListPaginator(cards if cards is not None else _cards(articles), per_page, count_from=articles)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, InvalidPage) as exc:
@@ -67,13 +81,13 @@ def _meta(request, *, title, description="", path=None, page=None, image="", og_
 
 @require_safe
 def home(request):
-    listing = _listing()
+    published = Article.objects.published()
     # The newest featured article, else the newest article: one query either way.
-    featured = listing.order_by("-featured", "-published_at", "-id").first()
+    featured = _cards(published).order_by("-featured", "-published_at", "-id").first()
     if featured is not None:
         attach_brief(featured)
-        listing = listing.exclude(pk=featured.pk)
-    page = _paginate(request, listing)
+        published = published.exclude(pk=featured.pk)
+    page = _paginate(request, published)
     return render(
         request,
         "articles/article_home.html",
@@ -202,7 +216,7 @@ def render_article(request, article, *, preview=False) -> HttpResponse:
 @require_safe
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    page = _paginate(request, _listing().filter(section=section))
+    page = _paginate(request, Article.objects.published().filter(section=section))
     return render(
         request,
         "articles/section_detail.html",
@@ -217,7 +231,7 @@ def section_detail(request, slug):
 @require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = _paginate(request, _listing().filter(tags__slug=tag.slug))
+    page = _paginate(request, Article.objects.published().filter(tags__slug=tag.slug))
     if not page.paginator.count:
         # A tag used only on drafts must not reveal that it exists.
         raise Http404("No published articles with this tag")
@@ -235,7 +249,7 @@ def tag_detail(request, slug):
 @require_safe
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    page = _paginate(request, _listing().filter(bylines__author=author))
+    page = _paginate(request, Article.objects.published().filter(bylines__author=author))
     return render(
         request,
         "articles/author_detail.html",
@@ -281,7 +295,7 @@ def archive_month(request, year, month):
         end = timezone.make_aware(datetime(year + (month == 12), month % 12 + 1, 1))
     except ValueError as exc:
         raise Http404("No such month") from exc
-    page = _paginate(request, _listing().filter(published_at__gte=start, published_at__lt=end))
+    page = _paginate(request, Article.objects.published().filter(published_at__gte=start, published_at__lt=end))
     if not page.paginator.count:
         raise Http404("Nothing was published that month")
     label = start.strftime("%B %Y")
@@ -308,7 +322,7 @@ def _cited_source(pk) -> Source:
 @require_safe
 def source_detail(request, pk):
     source = _cited_source(pk)
-    page = _paginate(request, _listing().filter(citations__source=source))
+    page = _paginate(request, Article.objects.published().filter(citations__source=source))
     return render(
         request,
         "articles/source_detail.html",
@@ -361,14 +375,14 @@ def search(request):
     page = None
     if form.is_valid() and form.has_words():
         data = form.cleaned_data
-        results = search_articles(
+        matches = search_matches(
             data["q"],
             section=data.get("section"),
             tag=data.get("tag"),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
-        page = _paginate(request, results)
+        page = _paginate(request, matches, ranked_results(matches, data["q"]))
     query = form.data.get("q", "") if form.is_bound else ""
     return render(
         request,
