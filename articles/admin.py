@@ -9,6 +9,7 @@ import difflib
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -111,11 +112,26 @@ def available_moves(user, article) -> list[str]:
 # --- Inlines, in the order the brief is read -----------------------------------------------------
 
 
-class ArticlePartInline(admin.StackedInline):
+class ArticlePartMixin:
     """An inline part of the brief: editable only while the article is editable by this user."""
 
     extra = 0
     classes = ["reex-brief-part"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is None:
+            return field
+        if db_field.name == "position":
+            field.label = "Order"
+            field.help_text = ""
+            field.widget.attrs["style"] = "width: 4em"
+        elif isinstance(db_field, models.TextField):
+            rows = 6 if db_field.name in ("explanation", "body") else 3
+            field.widget.attrs.update({"rows": rows, "style": "width: min(100%, 44em)"})
+        elif isinstance(db_field, models.CharField) and not db_field.choices:
+            field.widget.attrs["style"] = "width: min(100%, 40em)"
+        return field
 
     def has_add_permission(self, request, obj):
         return super().has_add_permission(request, obj) and (obj is None or can_edit(request.user, obj))
@@ -127,7 +143,7 @@ class ArticlePartInline(admin.StackedInline):
         return super().has_delete_permission(request, obj) and (obj is None or can_edit(request.user, obj))
 
 
-class BylineInline(ArticlePartInline, admin.TabularInline):
+class BylineInline(ArticlePartMixin, admin.TabularInline):
     model = ArticleAuthor
     verbose_name = "byline"
     verbose_name_plural = "Bylines (authors, in the order shown to readers)"
@@ -136,44 +152,44 @@ class BylineInline(ArticlePartInline, admin.TabularInline):
     extra = 1
 
 
-class HighlightInline(ArticlePartInline, admin.TabularInline):
+class HighlightInline(ArticlePartMixin, admin.TabularInline):
     model = Highlight
     verbose_name_plural = "Highlights (two to four bullets at the top)"
     fields = ["text", "position"]
 
 
-class FindingInline(ArticlePartInline):
+class FindingInline(ArticlePartMixin, admin.StackedInline):
     model = Finding
     verbose_name_plural = "Findings (a short claim, then what the paper shows)"
     fields = [("headline", "position"), "explanation"]
 
 
-class BriefSectionInline(ArticlePartInline):
+class BriefSectionInline(ArticlePartMixin, admin.StackedInline):
     model = BriefSection
     verbose_name_plural = "Free sections (e.g. “Why Investors Should Care”)"
     fields = [("heading", "position"), "body"]
 
 
-class SignalInline(ArticlePartInline, admin.TabularInline):
+class SignalInline(ArticlePartMixin, admin.TabularInline):
     model = Signal
     verbose_name_plural = "Signals vs. noise (what is solid, what is speculative)"
     fields = ["kind", "text", "position"]
 
 
-class LimitationInline(ArticlePartInline, admin.TabularInline):
+class LimitationInline(ArticlePartMixin, admin.TabularInline):
     model = Limitation
     verbose_name_plural = "Limitations (read before leaping)"
     fields = ["label", "text", "position"]
 
 
-class CitationInline(ArticlePartInline, admin.TabularInline):
+class CitationInline(ArticlePartMixin, admin.TabularInline):
     model = Citation
     verbose_name_plural = "Citations (the papers this brief is based on)"
     autocomplete_fields = ["source"]
     fields = ["source", "position"]
 
 
-class CorrectionInline(ArticlePartInline, admin.TabularInline):
+class CorrectionInline(ArticlePartMixin, admin.TabularInline):
     model = Correction
     verbose_name_plural = "Corrections (shown, dated, at the foot of the article)"
     fields = ["date", "text"]
@@ -271,7 +287,7 @@ class ArticleAdmin(VersionAdmin):
     ]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section"]
-    list_display = ["title", "status_column", "section", "byline", "published_at", "updated_at"]
+    list_display = ["title", "status_column", "section", "byline", "published_at"]
     list_display_links = ["title"]
     list_select_related = ["section"]
     list_filter = [StatusFilter, "section", AuthorFilter, TagFilter, "published_at", "featured"]

@@ -66,6 +66,12 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+        # Headlines and standfirsts are read whole; give them room.
+        for name, rows in (("title", None), ("standfirst", 3), ("intro", 10), ("bottom_line", 5)):
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"style": "width: min(100%, 48em)"})
+                if rows:
+                    self.fields[name].widget.attrs["rows"] = rows
 
     def clean(self):
         cleaned = super().clean()
