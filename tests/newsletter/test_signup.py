@@ -173,3 +173,16 @@ def test_signup_page_and_sidebar_box_render(client):
     assert "Receive a daily news update" in page
     assert 'name="website"' in page  # the honeypot
     assert "I can unsubscribe with one click" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_reader_page_has_the_sidebar_box_and_the_footer_form(client):
+    from tests.factories import make_article
+
+    article = make_article(title="A reader page")
+    for url in ["/", article.get_absolute_url()]:
+        page = client.get(url).content.decode()
+        assert page.count('action="/newsletter/"') == 2, url  # sidebar + footer
+        assert 'name="source" value="sidebar"' in page and 'name="source" value="footer"' in page
+        assert f'name="source_page" value="{url}"' in page
+        assert page.count("data-csrf-field") >= 2  # cache-safe token fields (reex/csrf.py)
