@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 LOGO_PATH = "img/reex-logo.png"
@@ -135,3 +136,22 @@ def article_graph(article) -> str:
         ],
     }
     return to_script({"@context": "https://schema.org", "@graph": [news, breadcrumbs, _organization()]})
+
+
+def website_graph() -> str:
+    """For the home page: the site, its publisher, and how to search it (sitelinks search box)."""
+    website = {
+        "@type": "WebSite",
+        "@id": settings.SITE_URL + "/#website",
+        "url": settings.SITE_URL + "/",
+        "name": settings.SITE_NAME,
+        "description": settings.SITE_TAGLINE,
+        "publisher": {"@id": settings.SITE_URL + "/#organization"},
+        "inLanguage": "en",
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": settings.SITE_URL + reverse("articles:search") + "?q={q}"},
+            "query-input": "required name=q",
+        },
+    }
+    return to_script({"@context": "https://schema.org", "@graph": [website, _organization()]})

@@ -94,6 +94,7 @@ def home(request):
         {
             "featured": featured if page.number == 1 else None,
             "page_obj": page,
+            "jsonld": jsonld.website_graph() if page.number == 1 else None,
             "meta": _meta(request, title=settings.SITE_NAME, page=page),
         },
     )

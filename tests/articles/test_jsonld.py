@@ -87,3 +87,14 @@ def test_json_ld_cannot_break_out_of_its_script_element(client):
     assert graph_by_type(data)["NewsArticle"]["description"] == hostile
     raw = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S).group(1)
     assert "<" not in raw and ">" not in raw and "&" not in raw
+
+
+def test_home_describes_the_site_and_its_search(client):
+    make_article()
+    nodes = graph_by_type(jsonld_blocks(client.get("/"))[0])
+    website = nodes["WebSite"]
+    assert website["url"] == "http://127.0.0.1:8000/"
+    assert website["publisher"] == {"@id": nodes["NewsMediaOrganization"]["@id"]}
+    action = website["potentialAction"]
+    assert action["target"]["urlTemplate"] == "http://127.0.0.1:8000/search/?q={q}"
+    assert action["query-input"] == "required name=q"
