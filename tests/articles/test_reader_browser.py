@@ -136,3 +136,15 @@ def test_a_reader_finds_reads_cites_searches_and_subscribes(live_server, new_pag
     assert not feed.bozo
     assert [entry.title for entry in feed.entries] == [RUSSIA_TITLE]
     assert page.locator('link[rel="alternate"][type="application/atom+xml"]').count() == 2
+
+
+def test_article_prints_as_a_clean_document(live_server, page, media_root, artifacts_dir):
+    brief = build_site(media_root)
+    serve_media(page, live_server.url, media_root)
+    page.goto(live_server.url + brief.get_absolute_url())
+    page.emulate_media(media="print")
+    for hidden in (".site-sidebar", ".site-nav", ".citation-actions", "#comments", ".related-articles"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    for shown in ("h1", ".highlights", ".signals", ".bottom-line", ".citation-text"):
+        assert page.locator(shown).first.is_visible(), shown
+    page.screenshot(path=str(artifacts_dir / "article-print.png"), full_page=True)
