@@ -151,3 +151,13 @@ def test_article_hero_image_and_its_renditions_live_in_the_bucket(s3_media):
         assert response.status == 200, path
     rendition = Image.open(default_storage.open(article.hero_renditions["480"]))
     assert (rendition.format, rendition.width) == ("WEBP", 480)
+
+
+def test_custom_domain_serves_media_urls_and_is_the_only_extra_image_origin(s3_endpoint):
+    env = subprocess_env(**s3_endpoint.env(), AWS_S3_CUSTOM_DOMAIN="media.example.com", AWS_LOCATION="media")
+    saved = json.loads(manage("shell", "-c", SAVE_AND_DESCRIBE, env=env).stdout.strip().splitlines()[-1])
+    assert saved["url"] == "https://media.example.com/media/ops/probe.txt"
+    assert saved["img_src"] == ["'self'", "data:", "blob:", "https://media.example.com"]
+    # AWS_LOCATION put it under the prefix, in the same bucket.
+    head = s3_endpoint.client().head_object(Bucket=s3_endpoint.bucket, Key=f"media/{saved['name']}")
+    assert head["ContentLength"] == len(b"stored by app server A")
