@@ -202,24 +202,36 @@ def test_source_page_and_downloads_hidden_when_only_drafts_cite_it(client):
     assert client.get(f"/sources/{source.pk}/citation.bib").status_code == 404
 
 
-def test_citation_downloads(client):
+def test_citation_downloads_parse_in_their_formats(client):
+    import bibtexparser
+    import rispy
+
     article = make_russia_brief()
     source = article.citations.get().source
+    title = "Current trends and prospects in Russia’s rare earth metals industry"
+
     bib = client.get(f"/sources/{source.pk}/citation.bib")
     assert bib["Content-Type"] == "application/x-bibtex; charset=utf-8"
     assert bib["Content-Disposition"] == 'attachment; filename="mochalova-2025.bib"'
-    assert bib.content.decode().startswith("@article{")
-    assert f"doi = {{{RUSSIA_DOI}}}" in bib.content.decode()
+    library = bibtexparser.parse_string(bib.content.decode())
+    [entry] = library.entries
+    assert entry.entry_type == "article"
+    assert entry.fields_dict["doi"].value == RUSSIA_DOI
+    assert entry.fields_dict["title"].value == title
+
     ris = client.get(f"/sources/{source.pk}/citation.ris")
     assert ris["Content-Type"] == "application/x-research-info-systems; charset=utf-8"
-    assert ris.content.decode().splitlines()[:3] == [
-        "TY  - JOUR",
-        "AU  - Mochalova, Lyudmila A.",
-        "AU  - Podkorytov, Vladimir N.",
-    ]
+    [record] = rispy.loads(ris.content.decode())
+    assert record["type_of_reference"] == "JOUR"
+    assert record["authors"] == ["Mochalova, Lyudmila A.", "Podkorytov, Vladimir N."]
+    assert record["doi"] == RUSSIA_DOI
+
     csl = client.get(f"/sources/{source.pk}/citation.json")
     assert csl["Content-Type"] == "application/vnd.citationstyles.csl+json; charset=utf-8"
-    assert csl.json()["DOI"] == RUSSIA_DOI
+    data = csl.json()
+    assert data["DOI"] == RUSSIA_DOI
+    assert data["title"] == title
+    assert data["author"][0] == {"family": "Mochalova", "given": "Lyudmila A."}
     assert client.get(f"/sources/{source.pk}/citation.pdf").status_code == 404
 
 
