@@ -364,7 +364,8 @@ def source_citation(request, pk, extension):
     function_name, content_type = CITATION_FORMATS[extension]
     body = getattr(citations, function_name)(source)
     if not isinstance(body, str):
-        body = json.dumps(body, ensure_ascii=False, indent=2)
+        # A CSL-JSON file is a list of items; Zotero and citeproc read one item as a list of one.
+        body = json.dumps([body], ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{_citation_filename(source, extension)}"'
     return response

@@ -228,7 +228,7 @@ def test_citation_downloads_parse_in_their_formats(client):
 
     csl = client.get(f"/sources/{source.pk}/citation.json")
     assert csl["Content-Type"] == "application/vnd.citationstyles.csl+json; charset=utf-8"
-    data = csl.json()
+    [data] = csl.json()
     assert data["DOI"] == RUSSIA_DOI
     assert data["title"] == title
     assert data["author"][0] == {"family": "Mochalova", "given": "Lyudmila A."}
