@@ -5,6 +5,7 @@ review, unpublished and scheduled articles never reach a reader page.
 """
 
 import hashlib
+import json
 import re
 from datetime import datetime
 
@@ -22,7 +23,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
-from articles import jsonld
+from articles import citations, jsonld
 from articles.models import Article, Author, Section, SlugRedirect, Source
 from articles.queries import attach_all, attach_brief, with_brief, with_bylines, with_page_state
 from articles.search_query import SearchForm, ranked_results, search_matches
@@ -66,7 +67,9 @@ def _canonical(request, path=None, page=None) -> str:
     return f"{url}?page={number}" if number > 1 else url
 
 
-def _meta(request, *, title, description="", path=None, page=None, image="", og_type="website", robots=""):
+def _meta(
+    request, *, title, description="", path=None, page=None, image="", image_alt="", og_type="website", robots=""
+):
     if page is not None and page.number > 1:
         title = f"{title} (page {page.number})"
     return {
@@ -74,6 +77,7 @@ def _meta(request, *, title, description="", path=None, page=None, image="", og_
         "description": description or settings.SITE_TAGLINE,
         "canonical": _canonical(request, path, page),
         "image": image,
+        "image_alt": image_alt,
         "og_type": og_type,
         "robots": robots,
     }
@@ -203,6 +207,7 @@ def render_article(request, article, *, preview=False) -> HttpResponse:
             description=article.standfirst,
             path=article.get_absolute_url(),
             image=image,
+            image_alt=article.hero_alt,
             og_type="article",
             robots="noindex" if preview else "",
         ),
@@ -262,7 +267,7 @@ def author_detail(request, slug):
                 title=author.name,
                 description=author.bio[:300] or f"Research briefs by {author.name}.",
                 page=page,
-                image=request.build_absolute_uri(author.photo.url) if author.photo else "",
+                image=jsonld.absolute(author.photo.url) if author.photo else "",
                 og_type="profile",
             ),
         },
@@ -356,10 +361,6 @@ def _citation_filename(source, extension) -> str:
 
 @require_safe
 def source_citation(request, pk, extension):
-    import json
-
-    from articles import citations
-
     source = _cited_source(pk)
     function_name, content_type = CITATION_FORMATS[extension]
     body = getattr(citations, function_name)(source)
