@@ -8,9 +8,9 @@ Installed only when DATABASE_REPLICA_URL is set (reex/settings.py, "Many machine
   statement but a SELECT sent to the primary, from the ORM or a raw cursor) pins the rest of it to the
   primary, so a request always reads what it has just written. POST, PUT, PATCH and DELETE are pinned
   from the start.
-- Only the reader-facing apps (REPLICA_APPS) read from the replica. Sessions, users, the task queue
-  and lockouts always come from the primary: they are read back by the very next request, and a
-  lagging replica would log a user out or lose a session.
+- Only the reader-facing apps (REPLICA_APPS) read from the replica. Sessions, users, newsletter
+  subscriptions, the task queue and lockouts always come from the primary: they are read back by the
+  very next request, and a lagging replica would log a user out or lose a session.
 - A read inside a transaction on the primary stays on the primary.
 - Outside a request (task workers, management commands, the shell) everything uses the primary.
 - After any content write, anywhere, reader pages read from the primary for
@@ -36,8 +36,9 @@ logger = logging.getLogger(__name__)
 
 PRIMARY = "default"
 REPLICA = "replica"
-# Apps whose rows reader pages show. Everything else is read from the primary only.
-REPLICA_APPS = frozenset({"articles", "comments", "newsletter", "taggit"})
+# Apps whose rows reader pages show. Everything else is read from the primary only, including the
+# newsletter: its pages are forms and confirmation links, read right after the signup that wrote them.
+REPLICA_APPS = frozenset({"articles", "comments", "taggit"})
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 # After failing to reach the replica, this process reads from the primary for this long.
 REPLICA_RETRY_SECONDS = 30

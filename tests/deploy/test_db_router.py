@@ -149,3 +149,16 @@ def test_without_a_replica_nothing_is_installed():
     assert REPLICA not in settings.DATABASES
     assert getattr(settings, "DATABASE_ROUTERS", []) == []
     assert "reex.db_router.ReplicaRoutingMiddleware" not in settings.MIDDLEWARE
+
+
+def test_newsletter_subscriptions_are_read_from_the_primary_and_open_no_lag_window(settings):
+    from newsletter.models import Subscriber
+
+    settings.DATABASE_REPLICA_LAG_SECONDS = 30
+    state, token = _in_request()
+    try:
+        assert router.db_for_read(Subscriber) == PRIMARY
+    finally:
+        _state.reset(token)
+    _run_on_primary('INSERT INTO "newsletter_subscriber" (email) VALUES (1)')
+    assert cache.get(LAST_CONTENT_WRITE_KEY) is None
