@@ -7,10 +7,11 @@ Exactly-once sending (see docs/newsletter.md for the full argument):
   plus ON CONFLICT DO NOTHING means re-running it can never add a second row.
 * `digest_send_batch` claims due deliveries with SELECT ... FOR UPDATE SKIP
   LOCKED and marks them "sending" with a claim token in the same transaction,
-  so two workers never hold the same row. Just before each message it renews
-  the claim *and* re-checks that the subscriber is still confirmed in one
-  conditional UPDATE; right after the SMTP server accepts the message it marks
-  the delivery "sent" (autocommit, one row).
+  so two workers never hold the same row. Just before each message it checks
+  that the row is still its own and the subscriber still confirmed (and renews
+  the lease of its remaining rows every third of a lease); right after the
+  SMTP server accepts the message it marks the delivery "sent" (autocommit,
+  one row, conditional on the claim token).
 * A delivery left in "sending" past NEWSLETTER_SEND_LEASE_SECONDS (its worker
   was killed) is claimed again. The only duplicate window is a kill between
   the server's "250 accepted" and the "sent" commit (milliseconds); those
@@ -442,13 +443,19 @@ def digest_send_batch(*, digest_id: int, batch_size: int | None = None) -> Batch
 
 def _send_claimed(*, digest, deliveries, claim, shared, result: BatchResult) -> None:
     connection = None
+    lease = timedelta(seconds=settings.NEWSLETTER_SEND_LEASE_SECONDS)
+    renewed_at = timezone.now()
     try:
         for delivery in deliveries:
+            # Keep the lease on the rest of the batch fresh, so no other sender takes over rows
+            # we still mean to send (one UPDATE every third of a lease, not one per message).
+            if timezone.now() - renewed_at > lease / 3:
+                renewed_at = timezone.now()
+                Delivery.objects.filter(claim_token=claim, status=Delivery.Status.SENDING).update(claimed_at=renewed_at)
             ours = Delivery.objects.filter(pk=delivery.pk, claim_token=claim, status=Delivery.Status.SENDING)
-            # Renew the claim and re-check the subscription in one statement: an unsubscribe or
-            # bounce committed before this point stops this message; a sender that took the
-            # delivery over after our lease ran out makes us leave it alone.
-            if not ours.filter(subscriber__status=Subscriber.Status.CONFIRMED).update(claimed_at=timezone.now()):
+            # Re-check just before sending: an unsubscribe or bounce committed by now stops this
+            # message, and a row another sender took over is left alone.
+            if not ours.filter(subscriber__status=Subscriber.Status.CONFIRMED).exists():
                 result.skipped += ours.update(
                     status=Delivery.Status.SKIPPED, claim_token=None, last_error="No longer subscribed."
                 )
