@@ -51,7 +51,6 @@ class GatedHandler(_Handler):
             self.held.set()
             while not self._released.is_set():
                 await asyncio.sleep(0.02)
-            return "421 4.3.0 Server shutting down"
         return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
 
 

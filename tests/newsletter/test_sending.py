@@ -311,3 +311,38 @@ def test_held_digest_is_not_sent_automatically(smtp_server, settings):
     call_command("send_daily_digest", stdout=StringIO())
     assert Digest.objects.get().status == "draft"
     assert smtp_server.recipients() == []
+
+
+def test_a_row_another_sender_took_over_is_left_alone(gated_smtp, settings):
+    import uuid
+
+    smtp = gated_smtp(hold_after=1)  # the sender stalls on its second message
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": smtp.host, "port": smtp.port, "timeout": 30},
+        }
+    }
+    people = subscribers(3)
+    digest = build_digest()
+    services.digest_send(digest=digest, enqueue=False)
+
+    def sender():
+        try:
+            services.digest_send_batch(digest_id=digest.pk)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=sender)
+    thread.start()
+    assert smtp.handler.held.wait(timeout=60)
+    # Meanwhile another sender has taken the third row over (as after an expired lease).
+    third = Delivery.objects.get(subscriber=people[2])
+    other = uuid.uuid4()
+    Delivery.objects.filter(pk=third.pk).update(claim_token=other, claimed_by="other-host:1")
+    smtp.handler.release()
+    thread.join(timeout=60)
+
+    assert smtp.recipients() == [people[0].email, people[1].email]
+    third.refresh_from_db()
+    assert (third.status, third.claim_token, third.claimed_by) == ("sending", other, "other-host:1")
