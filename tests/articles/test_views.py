@@ -59,7 +59,8 @@ def test_home_lists_featured_then_latest_with_counts(client):
     html = response.content.decode()
     assert "Secret" not in html
     assert html.index("Featured brief") < html.index("Newer brief") < html.index("Older brief")
-    assert ">1 comment<" in html
+    assert ">1 Comment<" in html
+    assert ">0 Comments<" in html
     assert older.get_absolute_url() in html
 
 
