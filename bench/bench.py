@@ -111,7 +111,10 @@ def rows(database: str, sql: str, params=()):
 
 
 def manage(env: dict, *args, check=True) -> subprocess.CompletedProcess:
-    return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=check, capture_output=True, text=True)
+    done = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if check and done.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    return done
 
 
 def prepare_database(size: str, env: dict, seed_override: dict | None) -> dict:
@@ -175,6 +178,7 @@ def server_env(database: str, var_dir: Path) -> dict:
         COMMENTS_THROTTLE_PER_IP="100000000",
         COMMENTS_THROTTLE_PER_EMAIL="100000000",
         COMMENTS_MIN_SECONDS="0",
+        COMMENTS_CLOSE_AFTER_DAYS="0",
     )
     return env
 
@@ -340,7 +344,7 @@ def measure(size: str, env: dict, database: str, args) -> dict:
     article = rows(
         database,
         f"SELECT a.id, a.slug FROM articles_article a LEFT JOIN comments_comment c ON c.article_id = a.id "  # noqa: S608
-        f"AND c.status = 'approved' WHERE {live} AND a.allow_comments GROUP BY a.id "
+        f"AND c.status = 'approved' WHERE a.{live} AND a.allow_comments GROUP BY a.id "
         "ORDER BY count(c.id) DESC, a.published_at DESC LIMIT 1",
     )[0]
     total = scalar(database, f"SELECT count(*) FROM articles_article WHERE {live}")  # noqa: S608

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET
 
 # Never echoed back into a page, even to its own sender.
 _NEVER_RESENT = ("csrfmiddlewaretoken", "password", "passwd", "secret")
+# Sent again, but not worth showing: buttons, timestamps, honeypots, where the form came from.
+_NOT_SHOWN = {"submit", "ts", "parent", "source", "source_page", "homepage", "website", "action", "next"}
 CONFIRM_MARKER = "_reex_resent"
 
 
@@ -57,7 +59,11 @@ def resend_page(request):
         return None
     if not items:
         return None
-    visible = [(name, value) for name, value in items if value.strip() and not name.startswith("_")]
+    visible = [
+        (name.replace("_", " "), value, min(8, max(value.count("\n") + 1, len(value) // 90 + 1)))
+        for name, value in items
+        if value.strip() and not name.startswith("_") and name not in _NOT_SHOWN
+    ]
     response = render(
         request,
         "reex/csrf_confirm.html",

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from articles.models import Article
-from articles.search_query import search_articles
+from articles.search_query import ranked_results, search_matches
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def _plan_nodes(plan):
 
 def _article_scans(q):
     """How the search for `q` reads articles_article: [(node type, index name)]."""
-    sql, params = search_articles(q)[:10].query.sql_with_params()
+    sql, params = ranked_results(search_matches(q), q)[:10].query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)  # noqa: S608 -- Django's own SQL, values in params
         plan = cursor.fetchone()[0]
@@ -49,4 +49,4 @@ def test_search_uses_the_gin_index_on_a_few_thousand_articles():
         assert ("Bitmap Index Scan", "article_search_gin") in scans, (q, scans)
         assert ("Seq Scan", None) not in scans, (q, scans)
     # And it finds what the text says.
-    assert search_articles(project).count() >= 1
+    assert search_matches(project).count() >= 1
