@@ -46,17 +46,21 @@ SETUP = textwrap.dedent(
         return add_full_brief(article, source=make_source(title="Source " + slug, doi="10.5555/" + slug))
 
     get_user_model().objects.create_superuser("editor-{run}", "editor-{run}@example.com", "{password}")
-    waiting = brief("Waiting brief {run}", "waiting-{run}", status=Article.Status.REVIEW)
-    # Stored by this process in the bucket; the app servers only ever see it there.
-    import io
-    from django.core.files.base import ContentFile
-    from PIL import Image
-    png = io.BytesIO()
-    Image.new("RGB", (900, 450), (20, 90, 160)).save(png, format="PNG")
-    waiting.hero_image = ContentFile(png.getvalue(), name="hero-{run}.png")
-    waiting.hero_alt, waiting.hero_credit = "A blue test card", "Reex tests"
-    waiting.save()
-    live = brief("Live brief {run}", "live-{run}")
+    def with_hero(article, name, colour):
+        # Stored by this process in the bucket; the app servers only ever see it there.
+        import io
+        from django.core.files.base import ContentFile
+        from PIL import Image
+        png = io.BytesIO()
+        Image.new("RGB", (900, 450), colour).save(png, format="PNG")
+        article.hero_image = ContentFile(png.getvalue(), name=name)
+        article.hero_alt, article.hero_credit = "A plain test card", "Reex tests"
+        article.save()
+        return article
+
+    waiting = with_hero(brief("Waiting brief {run}", "waiting-{run}", status=Article.Status.REVIEW),
+                        "hero-{run}.png", (20, 90, 160))
+    live = with_hero(brief("Live brief {run}", "live-{run}"), "live-{run}.png", (160, 90, 20))
     comment = Comment.objects.create(article=live, name="Reader {run}", email="reader-{run}@example.com",
                                      body="Comment body {run} awaiting moderation")
     print(json.dumps({{"waiting": [waiting.pk, waiting.get_absolute_url()],
@@ -231,3 +235,24 @@ def test_approving_a_comment_on_one_server_refreshes_the_cached_page_on_both(two
         page = _read(server + live_url)
         assert page.status == 200
         assert body in page.body, server
+
+
+@pytest.mark.browser
+def test_a_reader_browser_shows_the_hero_image_from_the_bucket(two_instances, page, artifacts_dir):
+    b = two_instances["urls"]["b"]
+    _, live_url = two_instances["live"]
+    blocked = []
+    page.on(
+        "console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None
+    )
+
+    page.goto(b + live_url)
+    hero = page.locator("figure.hero img")
+    hero.wait_for()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=hero.element_handle())
+    page.screenshot(path=str(artifacts_dir / "deploy-hero-from-bucket.png"))
+
+    source = hero.evaluate("img => img.currentSrc")
+    s3 = two_instances["s3"]
+    assert source.startswith(f"{s3.url}/{s3.bucket}/heroes/")
+    assert blocked == []
