@@ -91,7 +91,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.action(description="Unsubscribe selected subscribers")
     def unsubscribe_selected(self, request, queryset):
-        changed = sum(services.subscriber_unsubscribe(subscriber=s) for s in queryset)
+        changed = sum(services.subscriber_unsubscribe(subscriber=s, by=request.user) for s in queryset)
         self.message_user(request, f"{changed} subscriber(s) unsubscribed.", messages.SUCCESS)
 
     def export_all_view(self, request):

@@ -141,18 +141,20 @@ def subscriber_send_welcome(*, subscriber_id: int) -> bool:
     return True
 
 
-def subscriber_unsubscribe(*, subscriber: Subscriber) -> bool:
+def subscriber_unsubscribe(*, subscriber: Subscriber, by: object = "subscriber") -> bool:
     """Stop all mail to this subscriber. Idempotent; takes effect before the next digest message.
 
     The sending loop re-checks the status right before each message, so an
-    unsubscribe committed now is honoured even mid-send.
+    unsubscribe committed now is honoured even mid-send. `by` (a user or a
+    description of the channel) goes to the log.
     """
     now = timezone.now()
-    return bool(
-        Subscriber.objects.filter(
-            pk=subscriber.pk, status__in=[Subscriber.Status.PENDING, Subscriber.Status.CONFIRMED]
-        ).update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=now, updated_at=now)
-    )
+    changed = Subscriber.objects.filter(
+        pk=subscriber.pk, status__in=[Subscriber.Status.PENDING, Subscriber.Status.CONFIRMED]
+    ).update(status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=now, updated_at=now)
+    if changed:
+        logger.info("newsletter: subscriber %s unsubscribed by %s", subscriber.pk, by)
+    return bool(changed)
 
 
 def subscriber_suppress(*, email: str, status: str, reason: str) -> int:

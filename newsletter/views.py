@@ -80,8 +80,9 @@ def confirm(request, token):
         return render(request, "newsletter/link_invalid.html", {"expired_confirmation": True}, status=404)
     if request.method == "POST":
         confirmed = services.subscriber_confirm(subscriber=subscriber, ip=client_ip(request))
-        subscriber.refresh_from_db()
-        if confirmed or subscriber.status == Subscriber.Status.CONFIRMED:
+        # Re-read: a double click may have confirmed it a moment ago (or the row may be gone).
+        subscriber = Subscriber.objects.filter(pk=subscriber.pk).first()
+        if subscriber is not None and (confirmed or subscriber.status == Subscriber.Status.CONFIRMED):
             return render(
                 request,
                 "newsletter/subscriber_confirmed.html",
@@ -109,7 +110,7 @@ def manage(request, token):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "unsubscribe":
-            services.subscriber_unsubscribe(subscriber=subscriber)
+            services.subscriber_unsubscribe(subscriber=subscriber, by="subscriber (management page)")
             done = "unsubscribed"
         elif action == "delete":
             if request.POST.get("really") != "yes":
@@ -117,7 +118,9 @@ def manage(request, token):
             else:
                 services.subscriber_delete(subscriber=subscriber)
                 return render(request, "newsletter/subscriber_deleted.html")
-        subscriber.refresh_from_db()
+        subscriber = Subscriber.objects.filter(pk=subscriber.pk).first()
+        if subscriber is None:  # deleted from another tab meanwhile
+            return render(request, "newsletter/subscriber_deleted.html")
     return render(
         request, "newsletter/subscriber_manage.html", {"subscriber": subscriber, "token": token, "done": done}
     )
@@ -147,7 +150,7 @@ def unsubscribe(request, token):
     if subscriber is None:
         return render(request, "newsletter/link_invalid.html", status=404)
     if request.method == "POST":
-        services.subscriber_unsubscribe(subscriber=subscriber)
+        services.subscriber_unsubscribe(subscriber=subscriber, by="subscriber (one-click link)")
         return render(
             request,
             "newsletter/subscriber_unsubscribed.html",

@@ -25,7 +25,7 @@ def suppress_on_tracking_event(sender, event, esp_name, **kwargs):
     status = _SUPPRESS.get(event.event_type)
     if event.event_type == EventType.UNSUBSCRIBED and event.recipient:
         for subscriber in Subscriber.objects.by_email(event.recipient):
-            services.subscriber_unsubscribe(subscriber=subscriber)
+            services.subscriber_unsubscribe(subscriber=subscriber, by=f"{esp_name} webhook")
         return
     if status is None or not event.recipient:
         return

@@ -123,3 +123,19 @@ def test_editor_builds_previews_tests_and_sends(client, editor, smtp_server):
     assert smtp_server.recipients() == ["editor@example.org", reader.email]
     digest.refresh_from_db()
     assert (digest.status, digest.sent_by) == ("sent", editor)
+
+
+def test_unsubscribe_action(client, editor):
+    keep = make_subscriber(email="keep@example.org")
+    leave = make_subscriber(email="leave@example.org")
+    response = client.post(
+        "/admin/newsletter/subscriber/",
+        {"action": "unsubscribe_selected", "_selected_action": [leave.pk]},
+        follow=True,
+    )
+    assert "1 subscriber(s) unsubscribed." in response.content.decode()
+    assert dict(Subscriber.objects.values_list("email", "status")) == {
+        "keep@example.org": "confirmed",
+        "leave@example.org": "unsubscribed",
+    }
+    assert keep.pk != leave.pk
