@@ -122,8 +122,13 @@ def test_two_db_workers_share_the_postgresql_queue_and_run_each_job_once(deploy_
     assert _result(env, first_id) == f"SUCCESSFUL {run}-0 1"
 
 
+def _rq_installed_or_skip() -> None:
+    pytest.importorskip("django_tasks_rq", reason="the optional RQ queue needs django-tasks-rq (docs/operations.md)")
+
+
 @pytest.fixture
 def rq_env(deploy_database):
+    _rq_installed_or_skip()
     redis_url = redis_or_skip()
     redis_delete(redis_url, "rq:*")
     yield subprocess_env(
@@ -172,6 +177,7 @@ def test_two_rq_workers_share_the_redis_queue_and_run_each_job_once(rq_env, proc
 
 
 def test_rq_settings_pass_the_system_checks_and_refuse_to_start_without_redis():
+    _rq_installed_or_skip()
     ok = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=BASE_DIR,
