@@ -173,7 +173,9 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(
+        max_length=200, help_text="The headline: what the paper found, in plain words. Shown on the page and in lists."
+    )
     slug = models.SlugField(
         max_length=220,
         unique=True,
@@ -204,14 +206,18 @@ class Article(models.Model):
         blank=True,
         help_text="What the image shows, for readers who cannot see it. Required when there is an image.",
     )
-    hero_caption = models.CharField(max_length=300, blank=True)
+    hero_caption = models.CharField(
+        max_length=300, blank=True, help_text="Shown under the image. Say what or who it shows, if it helps the story."
+    )
     hero_credit = models.CharField(
         max_length=200, blank=True, help_text='Who made or owns the image, e.g. "Source: Wikipedia".'
     )
     hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     featured = models.BooleanField(default=False, help_text="Show at the top of the home page.")
-    allow_comments = models.BooleanField(default=True)
+    allow_comments = models.BooleanField(
+        default=True, help_text="Untick to close comments on this article; existing comments stay visible."
+    )
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
     published_at = models.DateTimeField(
@@ -381,7 +387,7 @@ class BriefPart(models.Model):
 
 class Highlight(BriefPart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="highlights")
-    text = models.CharField(max_length=400)
+    text = models.CharField(max_length=400, help_text="One bullet, one sentence: a takeaway a reader can repeat.")
 
     class Meta(BriefPart.Meta):
         pass
@@ -436,7 +442,11 @@ class Signal(BriefPart):
         SPECULATIVE = "speculative", "Speculative"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="signals")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    kind = models.CharField(
+        max_length=12,
+        choices=Kind.choices,
+        help_text="Solid: well supported by the paper. Speculative: what the paper hopes or assumes.",
+    )
     text = models.TextField()
 
     class Meta(BriefPart.Meta):
@@ -449,7 +459,7 @@ class Signal(BriefPart):
 class Limitation(BriefPart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="limitations")
     label = models.CharField(max_length=120, help_text='e.g. "Desk research bias".')
-    text = models.TextField()
+    text = models.TextField(help_text="Why a reader should hold the finding a little more loosely.")
 
     class Meta(BriefPart.Meta):
         pass
@@ -460,7 +470,12 @@ class Limitation(BriefPart):
 
 class Citation(BriefPart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="citations",
+        help_text="Type to find the paper. New paper? Add it under Sources first (paste its BibTeX or RIS).",
+    )
 
     class Meta(BriefPart.Meta):
         constraints = [models.UniqueConstraint(fields=["article", "source"], name="unique_citation")]
@@ -471,7 +486,7 @@ class Citation(BriefPart):
 
 class Correction(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
-    date = models.DateField(default=timezone.localdate)
+    date = models.DateField(default=timezone.localdate, help_text="The day the correction was made.")
     text = models.TextField(help_text="What was wrong and what it now says.")
 
     class Meta:

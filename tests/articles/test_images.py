@@ -157,3 +157,20 @@ def test_replacing_the_hero_replaces_its_renditions(media):
     article.hero_image = None
     article.save()
     assert article.hero_renditions == {}
+
+
+@pytest.mark.django_db
+def test_author_photo_upload_is_validated_in_the_admin(client):
+    from django.urls import reverse
+
+    from articles.models import Author
+    from tests.factories import make_user
+
+    client.force_login(make_user(groups=["Editors"], is_staff=True))
+    data = {"name": "Ann", "slug": "ann", "bio": "", "user": "", "photo": upload(b"%PDF-1.4 not a photo", "me.jpg")}
+    response = client.post(reverse("admin:articles_author_add"), data)
+    assert response.status_code == 200
+    assert "not a JPEG, PNG, WebP or GIF image" in response.content.decode()
+    data["photo"] = upload(image_bytes("JPEG", size=(400, 400)), "me.jpg")
+    assert client.post(reverse("admin:articles_author_add"), data).status_code == 302
+    assert Author.objects.get().photo.name.startswith("authors/me-")

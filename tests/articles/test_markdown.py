@@ -104,3 +104,74 @@ def test_rendering_happens_on_save_and_follows_edits():
     article.save()
     article.refresh_from_db()
     assert article.intro_html == "<p><strong>two</strong></p>"
+
+
+def assert_no_active_content(html: str):
+    """Parse the page as a browser would: the payload must not have become an element or an attribute."""
+    import lxml.html
+
+    tree = lxml.html.fromstring(html)
+    for script in tree.iter("script"):
+        assert "alert(" not in (script.text or "") or script.get("type") == "application/ld+json"
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), (element.tag, name, value)
+            assert not value.strip().lower().startswith("javascript:"), (element.tag, name, value)
+    # A bare <img src="x"> may remain from Markdown (images are allowed there); without its handler it is inert.
+
+
+PAYLOAD = "<script>alert('xss')</script><img src=x onerror=alert(1)><a href=\"javascript:alert(2)\">j</a>"
+
+
+@pytest.mark.django_db
+def test_an_xss_payload_in_every_text_field_is_inert_on_the_page_and_in_the_admin(client):
+    """Plain-text fields are escaped by templates; Markdown fields are sanitised on save. Together: nothing runs."""
+    from django.contrib.auth.models import Group
+
+    from articles.models import Correction, Limitation, Signal, Source
+    from tests.factories import make_author, make_section, make_user
+
+    section = make_section(name=f"Section {PAYLOAD}")
+    author = make_author(name=f"Ann {PAYLOAD}", bio=f"Bio {PAYLOAD}")
+    article = make_article(
+        title=f"Title {PAYLOAD}",
+        standfirst=f"Standfirst {PAYLOAD}",
+        intro=f"Intro {PAYLOAD}",
+        bottom_line=f"Bottom {PAYLOAD}",
+        hero_caption=f"Caption {PAYLOAD}",
+        hero_credit=f"Credit {PAYLOAD}",
+        hero_alt=f"Alt {PAYLOAD}",
+        section=section,
+        authors=[author],
+        tags=[f"tag {PAYLOAD}"[:90]],
+    )
+    from articles.models import Citation, Highlight
+
+    Highlight.objects.create(article=article, text=f"Highlight {PAYLOAD}")
+    Finding.objects.create(article=article, headline=f"Headline {PAYLOAD}", explanation=f"Explanation {PAYLOAD}")
+    BriefSection.objects.create(article=article, heading=f"Heading {PAYLOAD}", body=f"Body {PAYLOAD}")
+    Signal.objects.create(article=article, kind="solid", text=f"Signal {PAYLOAD}")
+    Limitation.objects.create(article=article, label=f"Label {PAYLOAD}", text=f"Limit {PAYLOAD}")
+    Correction.objects.create(article=article, text=f"Correction {PAYLOAD}")
+    source = Source.objects.create(
+        authors=f"Evil, Eve {PAYLOAD}", title=f"Paper {PAYLOAD}", container=f"Journal {PAYLOAD}", year=2025
+    )
+    Citation.objects.create(article=article, source=source)
+
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Highlight &lt;script&gt;" in html  # the text is there, escaped
+    assert_no_active_content(html)
+
+    editor = make_user(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    for url in (
+        f"/admin/articles/article/{article.pk}/change/",
+        "/admin/articles/article/",
+        f"/admin/articles/source/{source.pk}/change/",
+    ):
+        assert_no_active_content(client.get(url).content.decode())

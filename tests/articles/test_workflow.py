@@ -226,3 +226,19 @@ def test_inactive_editor_cannot_publish(editor):
     article = make_article(status=S.REVIEW)
     with pytest.raises(WorkflowError):
         article_publish(article=article, by=editor)
+
+
+def test_scheduled_article_appears_on_the_site_by_itself_when_its_time_comes(client, writer, editor):
+    """No job runs here: the reader page simply starts answering once the publication time has passed."""
+    import time
+
+    article = draft_by(writer, full_brief=True)
+    article_submit(article=article, by=writer)
+    article_publish(article=article, by=editor, at=timezone.now() + timedelta(seconds=2))
+    assert client.get(article.get_absolute_url()).status_code == 404
+    deadline = time.monotonic() + 30
+    while timezone.now() <= article.published_at and time.monotonic() < deadline:
+        time.sleep(0.2)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert article.title in response.content.decode()
