@@ -67,6 +67,7 @@ def _assert_each_ran_exactly_once(workers, run: str, expected: set[str]) -> None
     total = sum(per_worker, Counter())
     assert set(total) == expected
     assert [token for token, times in total.items() if times != 1] == []
+    print(f"jobs per worker: {[sum(counts.values()) for counts in per_worker]}")  # shown with -s
     # Both machines took part: the queue was really shared, not drained by whichever started first.
     assert all(sum(counts.values()) > 0 for counts in per_worker), [sum(c.values()) for c in per_worker]
 
