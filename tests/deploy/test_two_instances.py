@@ -1,9 +1,11 @@
 """Two app servers, one PostgreSQL, one Redis: what an editor does on one is what readers get from both.
 
-Two gunicorn instances run on different ports against a database of their own (created and migrated
-for this folder) and Redis database 13 under a key prefix unique to the run, with the page cache on.
-Instance B also has DATABASE_REPLICA_URL set (pointing at the same database), so the read-replica
-routing runs inside a real server too. The editor works in the admin of instance A, over HTTP.
+Two gunicorn instances run with production settings (DEBUG off, hashed static files collected per
+server, behind a TLS-terminating balancer as far as Django can tell) on different ports. They share a
+database of their own (created and migrated for this folder), Redis database 13 under a key prefix
+unique to the run (the page cache is on) and an S3 bucket (moto). Instance B also has
+DATABASE_REPLICA_URL set, pointing at the same database, so the read-replica routing runs inside a real
+server too. The editor works in the admin over HTTP.
 """
 
 import json
@@ -14,7 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from http.cookiejar import CookieJar
+from http.cookies import SimpleCookie
 
 import pytest
 
@@ -69,22 +71,47 @@ SETUP = textwrap.dedent(
 )
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # AdminSession follows redirects itself, with the cookies the redirect set
+
+
 class AdminSession:
-    """A staff member's browser: cookies, CSRF token, sign-in, changelist actions."""
+    """A staff member's browser behind the TLS-terminating load balancer: cookies, CSRF, sign-in, actions.
+
+    The servers run with production settings, so cookies are Secure and CSRF checks the Referer of a
+    secure request. The balancer's `X-Forwarded-Proto: https` is sent, and cookies are kept by hand
+    (urllib's cookie jar would not return Secure cookies over the plain-HTTP loopback hop).
+    """
 
     def __init__(self, base_url: str):
         self.base_url = base_url
-        self.cookies = CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        self.origin = "https://" + base_url.removeprefix("http://")
+        self.cookies: dict[str, str] = {}
+        self.opener = urllib.request.build_opener(_NoRedirects())
 
     def _open(self, path: str, data: dict | None = None) -> HTTPResponse:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(self.base_url + path, data=body)
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "Referer": self.origin + path,
+            "Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items()),
+        }
+        request = urllib.request.Request(self.base_url + path, data=body, headers=headers)
         try:
             with self.opener.open(request, timeout=30) as response:
-                return HTTPResponse(response.status, dict(response.headers), response.read().decode())
+                result = HTTPResponse(response.status, dict(response.headers), response.read().decode())
+                set_cookies = response.headers.get_all("Set-Cookie") or []
         except urllib.error.HTTPError as error:
-            return HTTPResponse(error.code, dict(error.headers), error.read().decode())
+            result = HTTPResponse(error.code, dict(error.headers), error.read().decode())
+            set_cookies = error.headers.get_all("Set-Cookie") or []
+        for header in set_cookies:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        if result.status in (301, 302, 303):
+            location = urllib.parse.urlsplit(result.headers["Location"])
+            return self._open(location.path + (f"?{location.query}" if location.query else ""))
+        return result
 
     def csrf_token(self, page: str) -> str:
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
@@ -131,6 +158,12 @@ def two_instances(deploy_database, s3_endpoint, tmp_path_factory, request):
         "SECRET_KEY": f"shared-by-every-app-server-{run}-0123456789abcdefghijklmnopqrstuvwxyz",
         "PAGE_CACHE_ENABLED": "true",
         "LOG_LEVEL": "WARNING",
+        # Production settings, behind a load balancer that terminates TLS.
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "https://news.example.com",
+        "SECURE_PROXY_SSL_HEADER": "true",
+        "SECURE_SSL_REDIRECT": "false",
     }
     setup = manage("shell", "-c", SETUP.format(run=run, password=PASSWORD), env=subprocess_env(**common))
     data = json.loads(setup.stdout.strip().splitlines()[-1])
@@ -142,6 +175,8 @@ def two_instances(deploy_database, s3_endpoint, tmp_path_factory, request):
             # Each server's own var/ and media dir: after the tests they must hold no file at all.
             var_dirs[name] = tmp_path / f"var-{name}"
             extra = {**extra, "REEX_VAR_DIR": str(var_dirs[name]), "MEDIA_ROOT": str(var_dirs[name] / "media")}
+            # The release step on each server: hashed, compressed static files in its own var/static.
+            manage("collectstatic", "--noinput", env=subprocess_env(**common, **extra))
             processes.start(
                 f"gunicorn_{name}",
                 [
@@ -169,10 +204,10 @@ def two_instances(deploy_database, s3_endpoint, tmp_path_factory, request):
         if request.session.testsfailed > failures_before:
             print(processes.dump_logs())
         redis_delete(redis_url, f"{prefix}:*")
-    # Stateless: nothing a request did was kept on an app server's disk (var/static is an empty dir
-    # until collectstatic runs at release time).
+    # Stateless: nothing a request did was kept on an app server's disk; var/ holds only the static
+    # files collectstatic put there at release time.
     for var in var_dirs.values():
-        assert sorted(str(path.relative_to(var)) for path in var.rglob("*")) == ["static"]
+        assert [path.name for path in var.iterdir()] == ["static"]
 
 
 def _read(url: str) -> HTTPResponse:
