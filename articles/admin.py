@@ -596,9 +596,12 @@ def _diff_table(old_lines, new_lines, old_label, new_label) -> str:
     """A side-by-side table of what changed (difflib escapes the text itself)."""
     if old_lines == new_lines:
         return ""
-    return difflib.HtmlDiff(wrapcolumn=70).make_table(
+    # No wrapcolumn: the text wraps by CSS (pre-wrap), which reads better than difflib's hard breaks.
+    table = difflib.HtmlDiff().make_table(
         old_lines, new_lines, fromdesc=old_label, todesc=new_label, context=True, numlines=2
     )
+    # difflib marks text cells nowrap and pads with &nbsp;; let long paragraphs wrap inside their column.
+    return table.replace(' nowrap="nowrap"', "").replace("&nbsp;", " ")
 
 
 # --- Sources, sections, authors ---------------------------------------------------------------

@@ -158,6 +158,7 @@ class SourceAdminForm(forms.ModelForm):
     class Meta:
         model = Source
         fields = ["authors", "year", "title", "container", "volume", "issue", "pages", "doi", "url", "evidence"]
+        widgets = {"authors": forms.Textarea(attrs={"rows": 4, "cols": 60})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """An editor, in headless Chromium, writes a full brief in the admin, submits it, publishes it, reads it on the site."""
 
+import io
 import shutil
 from pathlib import Path
 
@@ -150,3 +151,54 @@ def test_editor_writes_submits_publishes_and_reads_a_full_brief(page, live_serve
     page.goto(f"{live_server.url}/admin/articles/article/")
     assert page.locator(".reex-status--published").count() == 1
     shoot(page, artifacts_dir, "admin-changelist.png")
+
+
+def test_editor_pastes_a_source_then_compares_and_restores_revisions(
+    page, live_server, artifacts_dir, settings, tmp_path
+):
+    """With the demo newsroom: paste a BibTeX entry, edit a brief, compare two revisions, restore the first."""
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    settings.DEBUG = False
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/source/add/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "reex-editor-demo")
+    page.click("input[type=submit]")
+    page.fill(
+        "#id_paste",
+        "@article{binnemans2013recycling,\n  author = {Binnemans, Koen and Jones, Peter Tom},\n"
+        "  title = {Recycling of rare earths: a critical review (demo copy)},\n"
+        "  journal = {Journal of Cleaner Production}, year = {2013}, volume = {51}, pages = {1--22}\n}",
+    )
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    shoot(page, artifacts_dir, "admin-source-paste.png", full_page=True)
+    assert page.input_value("#id_title") == "Recycling of rare earths: a critical review (demo copy)"
+    assert page.input_value("#id_pages") == "1–22"
+
+    article = Article.objects.get(slug="separation-capacity-outside-china")
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.fill("#id_title", "Separation Capacity Outside China: The Plants That Matter")
+    page.fill("#id_highlights-0-text", "Commissioning a solvent extraction circuit takes years.")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+
+    page.click("a.historylink")
+    page.click("input[value='Compare selected revisions']")
+    page.wait_for_selector("table.diff")
+    diff = page.locator("table.diff").inner_text().replace("\xa0", " ")
+    assert "The Plants That Matter" in diff and "Counting the Projects" in diff
+    shoot(page, artifacts_dir, "admin-compare.png", full_page=True)
+
+    page.go_back()
+    page.locator("a", has_text="Restore…").first.click()
+    page.click("input[value='Restore this revision']")
+    page.wait_for_selector(".messagelist .success")
+    article.refresh_from_db()
+    assert article.title == "Separation Capacity Outside China: Counting the Projects That Matter"
+    assert article.highlights.first().text == "Solvent extraction circuits take years to commission and tune."
+    assert article.is_live
