@@ -77,7 +77,19 @@ def test_healthz_goes_503_while_postgres_is_down_and_recovers(tmp_path):
     env = dict(os.environ, DEBUG="true", DATABASE_URL=server.get_uri("postgres"), DATABASE_CONN_MAX_AGE="60")
     env.pop("REDIS_URL", None)
     site = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "reex.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--timeout", "30"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "reex.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+            "--timeout",
+            "30",
+            "--no-control-socket",
+        ],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
