@@ -53,6 +53,7 @@ from articles.services import (
     revision_snapshot,
     snapshot_lines,
 )
+from reex.admin_paginator import ScaleAdminMixin
 
 S = Article.Status
 
@@ -227,7 +228,9 @@ class AuthorFilter(admin.SimpleListFilter):
     parameter_name = "author"
 
     def lookups(self, request, model_admin):
-        return list(Author.objects.filter(bylines__isnull=False).distinct().values_list("pk", "name"))
+        # EXISTS, not JOIN + DISTINCT: one index probe per author instead of reading every byline.
+        has_bylines = models.Exists(ArticleAuthor.objects.filter(author=models.OuterRef("pk")))
+        return list(Author.objects.filter(has_bylines).values_list("pk", "name"))
 
     def queryset(self, request, queryset):
         return queryset.filter(bylines__author_id=self.value()) if self.value() else queryset
@@ -238,9 +241,11 @@ class TagFilter(admin.SimpleListFilter):
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
-        from taggit.models import Tag
+        from taggit.models import Tag, TaggedItem
 
-        used = Tag.objects.filter(taggit_taggeditem_items__content_type__model="article").distinct()
+        # EXISTS, not JOIN + DISTINCT: one index probe per tag instead of reading every tagging.
+        tagged = TaggedItem.objects.filter(tag=models.OuterRef("pk"), content_type__model="article")
+        used = Tag.objects.filter(models.Exists(tagged))
         return list(used.order_by("name").values_list("slug", "name"))
 
     def queryset(self, request, queryset):
@@ -251,7 +256,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -709,6 +714,11 @@ class TransitionAdmin(admin.ModelAdmin):
     list_filter = ["to_status"]
     search_fields = ["article__title", "note"]
     date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        # Writers see the moves of their own articles only, as they see only those articles.
+        return queryset if can_edit_any(request.user) else queryset.filter(article__created_by=request.user)
 
     def has_add_permission(self, request):
         return False

@@ -150,7 +150,6 @@ def test_editor_writes_submits_publishes_and_reads_a_full_brief(page, live_serve
 
     page.goto(f"{live_server.url}/admin/articles/article/")
     assert page.locator(".reex-status--published").count() == 1
-    shoot(page, artifacts_dir, "admin-changelist.png")
 
 
 def test_editor_pastes_a_source_then_compares_and_restores_revisions(
@@ -179,6 +178,12 @@ def test_editor_pastes_a_source_then_compares_and_restores_revisions(
     shoot(page, artifacts_dir, "admin-source-paste.png", full_page=True)
     assert page.input_value("#id_title") == "Recycling of rare earths: a critical review (demo copy)"
     assert page.input_value("#id_pages") == "1–22"
+
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    page.locator("#toggle-nav-sidebar").click()  # more room for the list, as an editor would
+    badges = page.locator("td.field-status_column").all_inner_texts()
+    assert sorted(set(badges)) == ["Draft", "Published", "Scheduled"]
+    shoot(page, artifacts_dir, "admin-changelist.png", full_page=True)
 
     article = Article.objects.get(slug="separation-capacity-outside-china")
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")

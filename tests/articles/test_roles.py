@@ -200,3 +200,14 @@ def test_roles_survive_a_database_flush():
     editors = Group.objects.get(name="Editors")
     assert editors.permissions.filter(codename="publish_article").exists()
     assert Group.objects.filter(name="Writers").exists()
+
+
+def test_writer_sees_only_the_workflow_log_of_their_own_articles(writer, other_writer):
+    from articles.models import Transition
+
+    mine = make_article(title="Mine", status=S.REVIEW, created_by=writer)
+    theirs = make_article(title="Theirs", status=S.REVIEW, created_by=other_writer)
+    for article, user in ((mine, writer), (theirs, other_writer)):
+        Transition.objects.create(article=article, from_status=S.DRAFT, to_status=S.REVIEW, by=user)
+    response = logged_in(writer).get(reverse("admin:articles_transition_changelist"))
+    assert [t.article.title for t in response.context["cl"].result_list] == ["Mine"]
