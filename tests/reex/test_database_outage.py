@@ -54,7 +54,7 @@ def _get(url: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def _wait_for(predicate, timeout=30.0):
+def _wait_for(predicate, timeout=90.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
