@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from comments import services
 from comments.forms import StaffReplyForm
 from comments.models import Comment, ModerationWord
+from reex.admin_paginator import ScaleAdminMixin, recent_related_filter
 
 _STATUS_COLOURS = {
     Comment.Status.PENDING: "#a36a00",
@@ -20,12 +21,12 @@ _STATUS_COLOURS = {
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
     """The moderation queue: pending comments first, newest first within each status."""
 
     list_display = ("status_badge", "name", "excerpt", "article_title", "received", "moderated", "reply_link")
     list_display_links = ("name",)
-    list_filter = ("status", ("article", admin.RelatedOnlyFieldListFilter), "is_staff_reply", "created_at")
+    list_filter = ("status", recent_related_filter("article"), "is_staff_reply", "created_at")
     search_fields = ("name", "email", "body", "article__title")
     list_select_related = ("article", "moderated_by")
     list_per_page = 50
@@ -60,6 +61,10 @@ class CommentAdmin(admin.ModelAdmin):
     )
 
     def get_ordering(self, request):
+        if request.GET.get("status__exact"):
+            # One status: newest first, straight from comment_queue_idx (status, -created_at);
+            # the pending-first CASE below would sort every row of that status.
+            return ["-created_at", "-id"]
         pending_first = Case(
             When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
         )

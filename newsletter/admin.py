@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from newsletter import services
 from newsletter.forms import SubscriberImportForm
 from newsletter.models import ConsentRecord, Delivery, Digest, DigestArticle, Subscriber
+from reex.admin_paginator import ScaleAdminMixin
 
 
 class ConsentInline(admin.TabularInline):
@@ -25,7 +26,7 @@ class ConsentInline(admin.TabularInline):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(ScaleAdminMixin, admin.ModelAdmin):
     list_display = ["email", "name", "status", "source", "created_at", "confirmed_at"]
     list_filter = ["status", "source", "created_at"]
     search_fields = ["email", "name", "source_page"]
@@ -288,7 +289,7 @@ def obj_preview_url(obj):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ScaleAdminMixin, admin.ModelAdmin):
     list_display = ["digest", "subscriber", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "digest"]
     search_fields = ["subscriber__email"]
