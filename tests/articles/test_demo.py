@@ -64,7 +64,7 @@ def test_seed_brief_uses_every_part():
     assert article.corrections.count() == 1
     assert {"Russia", "separation", "NdFeB"} <= set(article.tags.names())
     assert (article.hero_credit, bool(article.hero_alt), bool(article.hero_caption)) == (
-        "Source: Wikipedia",
+        "Illustration: Rare Earth Exchanges (generated)",
         True,
         True,
     )

@@ -104,7 +104,7 @@ ARTICLES = [
         "hero_alt": "Abstract illustration: soft circles and hexagons suggesting a crystal lattice, behind the "
         "headline “Russia’s Rare Earths Crossroads”",
         "hero_caption": "Experts at Ural State Mining University: promise, but a long, steep trek.",
-        "hero_credit": "Source: Wikipedia",
+        "hero_credit": "Illustration: Rare Earth Exchanges (generated)",
         "highlights": [
             "Russia holds significant rare earth reserves but remains a minor producer, held back by fragmented "
             "processing, thin refining know-how and high investment risk.",
