@@ -16,12 +16,21 @@ def _assert_branded(response, status, heading):
     assert "Traceback" not in html and "RequestDataTooBig" not in html and "TooManyFieldsSent" not in html
 
 
-# Public POST endpoints; the list grows as features land (see tests/security/test_oversized_forms.py).
-PUBLIC_POSTS = ["/admin/login/"]
+# Every public POST endpoint that reads a form: admin sign-in, newsletter signup, comments.
+PUBLIC_POSTS = ["/admin/login/", "/newsletter/", "comment"]
+
+
+@pytest.fixture
+def url(request):
+    if request.param == "comment":
+        from tests.factories import make_article
+
+        return f"/comments/post/{make_article().pk}/"
+    return request.param
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", PUBLIC_POSTS)
+@pytest.mark.parametrize("url", PUBLIC_POSTS, indirect=True)
 def test_a_10_mb_body_gets_a_branded_400(client, url):
     body = {"username": "x", "password": "y" * (10 * 1024 * 1024)}
     response = client.post(url, body)
@@ -29,14 +38,14 @@ def test_a_10_mb_body_gets_a_branded_400(client, url):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", PUBLIC_POSTS)
+@pytest.mark.parametrize("url", PUBLIC_POSTS, indirect=True)
 def test_a_10_mb_raw_body_gets_a_branded_400(client, url):
     response = client.post(url, b"a=" + b"x" * (10 * 1024 * 1024), content_type="application/x-www-form-urlencoded")
     _assert_branded(response, 400, "We couldn")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", PUBLIC_POSTS)
+@pytest.mark.parametrize("url", PUBLIC_POSTS, indirect=True)
 def test_too_many_fields_get_a_branded_400(client, url):
     fields = {f"f{i}": "1" for i in range(1500)}
     response = client.post(url, fields)
