@@ -52,7 +52,7 @@ def hero_image_url(article) -> str:
 
 def to_script(data) -> str:
     """JSON for a <script type="application/ld+json"> element, safe against breaking out of it."""
-    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308  # nosec B308 B703
 
 
 def _organization() -> dict:
