@@ -73,10 +73,15 @@ def _seed() -> int:
 
 def _bump(key: str) -> None:
     try:
-        cache.incr(key)
-    except ValueError:  # missing: start it (if another server raced us, its value stands)
-        if not cache.add(key, _seed(), timeout=None):
+        try:
             cache.incr(key)
+        except ValueError:  # missing: start it (if another server raced us, its value stands)
+            if not cache.add(key, _seed(), timeout=None):
+                cache.incr(key)
+    except Exception:
+        # The cache is down: the save must still succeed. Pages stored before the outage can
+        # then be served until they expire (PAGE_CACHE_SECONDS) if the cache comes back with them.
+        logger.exception("page cache: could not invalidate %s", key)
 
 
 def _generations(keys: list[str]) -> list[int]:
@@ -116,7 +121,10 @@ def invalidate_lists(*, nav: bool = False) -> None:
     if nav:
         _bump(NAV_GEN)
     # A save may have scheduled or unscheduled an article.
-    cache.delete(NEXT_PUBLICATION)
+    try:
+        cache.delete(NEXT_PUBLICATION)
+    except Exception:
+        logger.exception("page cache: could not forget the next publication time")
 
 
 def invalidate_all() -> None:

@@ -304,3 +304,17 @@ def test_the_cache_can_be_switched_off(client, settings):
     article = make_article()
     client.get(article.get_absolute_url())
     assert "X-Page-Cache" not in client.get(article.get_absolute_url())
+
+
+def test_saving_works_and_pages_are_served_when_the_cache_is_down(client, settings):
+    # A cache server nobody listens on: every cache call fails.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    article = make_article(title="Saved while Redis is down")
+    article.title = "Edited while Redis is down"
+    article.save()
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert b"Edited while Redis is down" in response.content
+    assert "X-Page-Cache" not in response  # served, not cached
