@@ -318,7 +318,8 @@ def archive_month(request, year, month):
     try:
         start = timezone.make_aware(datetime(year, month, 1))
         end = timezone.make_aware(datetime(year + (month == 12), month % 12 + 1, 1))
-    except ValueError as exc:
+    # A year beyond a C int overflows rather than failing validation; both mean "no such month".
+    except (ValueError, OverflowError) as exc:
         raise Http404("No such month") from exc
     page = _paginate(request, Article.objects.published().filter(published_at__gte=start, published_at__lt=end))
     if not page.paginator.count:
