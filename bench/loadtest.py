@@ -111,16 +111,23 @@ class Visitor(threading.Thread):
                             "csrfmiddlewaretoken": self.token,
                             "ts": self.ts,
                             "name": f"Load tester {self.n}",
-                            "email": f"load{self.n}-{i}@example.org",
+                            "email": f"load{self.n}-{i}-{time.time_ns()}@example.org",
                             "url": "",
                             "homepage": "",
                             "parent": "",
-                            "body": f"Load test comment {self.n}-{i}: separation capacity is the constraint.",
+                            # Unique per run too: the same text twice on one article is refused as a duplicate.
+                            "body": f"Load test comment {self.n}-{i}-{time.time_ns()}: separation is the constraint.",
                         }
                     )
                     started = time.perf_counter()
-                    status, _, _ = self.request("POST", f"/comments/post/{self.article[0]}/", body, self.form_headers())
+                    status, _, data = self.request(
+                        "POST", f"/comments/post/{self.article[0]}/", body, self.form_headers()
+                    )
                     self.record("comment", started, status, (302,))
+                    if status != 302 and os.environ.get("LOADTEST_DEBUG"):
+                        pattern = r'class="[^"]*(?:errorlist|alert-danger|invalid-feedback)[^"]*"[^>]*>(.{0,200})'
+                        errors = re.findall(pattern, data.decode(errors="replace"))
+                        print("comment", status, self.article, errors[:3], flush=True)
                 else:
                     body = urlencode(
                         {
