@@ -176,10 +176,16 @@ def _schedule_moderator_notice(comment_id: int) -> None:
     if window > 0 and notify_moderators.get_backend().supports_defer:
         # The first comment of a window schedules one deferred send; it picks up
         # every comment not yet notified, including the ones that arrive meanwhile.
-        if cache.add(_BATCH_KEY, comment_id, timeout=window):
-            run_after = timezone.now() + timedelta(seconds=window)
-            notify_moderators.using(run_after=run_after).enqueue(comment_id=comment_id)
-        return
+        try:
+            first_of_window = cache.add(_BATCH_KEY, comment_id, timeout=window)
+        except Exception:
+            # Cache down: notify at once rather than lose the notice (a few more emails, none missed).
+            logger.exception("comments: cache unavailable, notifying moderators without batching")
+        else:
+            if first_of_window:
+                run_after = timezone.now() + timedelta(seconds=window)
+                notify_moderators.using(run_after=run_after).enqueue(comment_id=comment_id)
+            return
     notify_moderators.enqueue(comment_id=comment_id)
 
 

@@ -1,24 +1,14 @@
-"""Per-IP and per-email limits on new comments, kept in the shared cache.
+"""Per-IP and per-email limits on new comments, counted by reex.throttle.
 
-Fixed windows counted with cache.add + cache.incr, which are atomic in Redis
-and in the local-memory cache, so simultaneous posts cannot slip past the limit.
+With the cache down both limits let the comment through (reex.throttle logs
+the outage); moderation still holds every new commenter's comment.
 """
 
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 
-
-def _hit(key: str, limit: int, window: int) -> bool:
-    """Count one attempt; True while the count is within `limit`."""
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.add(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+from reex.throttle import within_limit
 
 
 def comment_allowed(*, ip_address: str, email: str) -> bool:
@@ -26,8 +16,10 @@ def comment_allowed(*, ip_address: str, email: str) -> bool:
     window = settings.COMMENTS_THROTTLE_WINDOW_SECONDS
     email_key = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     # Both counters advance on every attempt, so a blocked IP cannot rotate emails freely.
-    ip_ok = _hit(f"comments:throttle:ip:{ip_address}", settings.COMMENTS_THROTTLE_PER_IP, window)
-    email_ok = _hit(f"comments:throttle:email:{email_key}", settings.COMMENTS_THROTTLE_PER_EMAIL, window)
+    ip_ok = within_limit(f"comments:throttle:ip:{ip_address}", limit=settings.COMMENTS_THROTTLE_PER_IP, window=window)
+    email_ok = within_limit(
+        f"comments:throttle:email:{email_key}", limit=settings.COMMENTS_THROTTLE_PER_EMAIL, window=window
+    )
     return ip_ok and email_ok
 
 

@@ -2,7 +2,6 @@ import json
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,18 +15,17 @@ from newsletter import emails, services, tokens
 from newsletter.forms import FORM_VERSION, SignupForm
 from newsletter.models import Digest, Subscriber
 from reex.client_ip import client_ip
+from reex.throttle import within_limit
 
 
 def _signup_throttled(request) -> bool:
     """Count this signup against the visitor's IP; True once over NEWSLETTER_SIGNUP_RATE per window."""
-    key = f"newsletter:signup:{client_ip(request)}"
-    cache.add(key, 0, settings.NEWSLETTER_SIGNUP_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, settings.NEWSLETTER_SIGNUP_RATE_WINDOW)
-        count = 1
-    return count > settings.NEWSLETTER_SIGNUP_RATE
+    # An unreachable cache counts as allowed (reex.throttle logs it): the signup is never lost.
+    return not within_limit(
+        f"newsletter:signup:{client_ip(request)}",
+        limit=settings.NEWSLETTER_SIGNUP_RATE,
+        window=settings.NEWSLETTER_SIGNUP_RATE_WINDOW,
+    )
 
 
 @never_cache
