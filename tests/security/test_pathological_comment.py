@@ -57,23 +57,9 @@ def test_posting_one_megabyte_is_refused_quickly(client, article, kind):
     assert not Comment.objects.exists()
 
 
-SLOW_TRAILING_PUNCTUATION = pytest.mark.xfail(
-    strict=True,
-    reason="Known issue (reported to the comments owner): comments' linkify strips trailing punctuation one "
-    "character at a time (url[:-1], and url.count('(') for each ')'), quadratic in the run length: 'www.' + "
-    "1 MB of dots takes over a minute, a URL + 1 MB of ')' about ten. The form caps comments at 5,000 "
-    "characters (fast), so only an imported or hand-inserted comment can hit it.",
-)
-QUADRATIC = {"dots": MB // 5, "closing-parentheses-url": 60_000}
-
-
-@pytest.mark.parametrize(
-    ("kind", "size"),
-    [(kind, 5000) for kind in PATTERNS]
-    + [(kind, MB) for kind in PATTERNS if kind not in QUADRATIC]
-    # Sizes that show it (a few seconds) without spending minutes on each run.
-    + [pytest.param(kind, size, marks=SLOW_TRAILING_PUNCTUATION) for kind, size in QUADRATIC.items()],
-)
+# Trailing punctuation (1 MB of dots, or of ")" after a URL) was once stripped one character
+# at a time, quadratic; comments' linkify now splits it off in one pass.
+@pytest.mark.parametrize(("kind", "size"), [(kind, 5000) for kind in PATTERNS] + [(kind, MB) for kind in PATTERNS])
 def test_a_stored_pathological_comment_renders_quickly(client, article, kind, size):
     # 5,000 characters is what the form lets through; 1 MB is what an import or a future
     # limit change could store. Both must render fast.
