@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from newsletter import services
-from newsletter.forms import SubscriberImportForm
+from newsletter.forms import SubscriberAdminForm, SubscriberImportForm
 from newsletter.models import ConsentRecord, Delivery, Digest, DigestArticle, Subscriber
 from reex.admin_paginator import ScaleAdminMixin
 
@@ -27,6 +27,7 @@ class ConsentInline(admin.TabularInline):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(ScaleAdminMixin, admin.ModelAdmin):
+    form = SubscriberAdminForm
     list_display = ["email", "name", "status", "source", "created_at", "confirmed_at"]
     list_filter = ["status", "source", "created_at"]
     search_fields = ["email", "name", "source_page"]
@@ -122,7 +123,7 @@ class SubscriberAdmin(ScaleAdminMixin, admin.ModelAdmin):
             if form.invalid_rows:
                 self.message_user(
                     request,
-                    f"Skipped {len(form.invalid_rows)} invalid address(es): {'; '.join(form.invalid_rows[:20])}",
+                    f"Skipped {len(form.invalid_rows)} invalid row(s): {'; '.join(form.invalid_rows[:20])}",
                     messages.WARNING,
                 )
             return HttpResponseRedirect(reverse("admin:newsletter_subscriber_changelist"))

@@ -1,11 +1,33 @@
 import csv
 import io
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from newsletter.models import Subscriber, normalise_email
+
+NAME_CONTROL_CHARACTERS_MESSAGE = "Please enter your name on one line, without line breaks or control characters."
+
+
+def name_problem(name: str) -> str:
+    """Why a subscriber name cannot be kept, or "" when it can.
+
+    The name becomes the display name in the To: header of every email, where a
+    line break is a header injection (and fails that subscriber's message), so
+    control characters and Unicode line/paragraph separators are refused at every
+    way in: the signup form, the CSV import and the admin.
+    """
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in name):
+        return NAME_CONTROL_CHARACTERS_MESSAGE
+    return ""
+
+
+def validate_name(name: str) -> None:
+    if problem := name_problem(name):
+        raise ValidationError(problem, code="control_characters")
+
 
 # Bump FORM_VERSION whenever CONSENT_TEXT changes: each consent record stores the version it was given under.
 FORM_VERSION = "signup-2026-11-v1"
@@ -27,6 +49,7 @@ class SignupForm(forms.Form):
         label="Name (optional)",
         max_length=150,
         required=False,
+        validators=[validate_name],
         widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Your name (optional)"}),
     )
     # A field people never see; bots fill every input. A filled honeypot gets the normal
@@ -53,6 +76,19 @@ class SignupForm(forms.Form):
     @property
     def is_bot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+
+class SubscriberAdminForm(forms.ModelForm):
+    """The admin's subscriber form: the name follows the same rule as at signup."""
+
+    class Meta:
+        model = Subscriber
+        fields = ["email", "name", "source", "source_page"]  # the editable ones (SubscriberAdmin.fields)
+
+    def clean_name(self):
+        name = self.cleaned_data.get("name") or ""
+        validate_name(name)
+        return name
 
 
 class SubscriberImportForm(forms.Form):
@@ -98,7 +134,11 @@ class SubscriberImportForm(forms.Form):
             except ValidationError:
                 invalid.append(f"line {line}: {row.get('email') or '(empty)'}")
                 continue
-            rows.append((email, (row.get("name") or "").strip()[:150]))
+            name = (row.get("name") or "").strip()[:150]
+            if name_problem(name):  # same rule as the signup form: reported, not imported
+                invalid.append(f"line {line}: {row.get('email')} (the name has a line break or control character)")
+                continue
+            rows.append((email, name))
         if not rows and not invalid:
             raise ValidationError("The file has no rows.")
         self.invalid_rows = invalid

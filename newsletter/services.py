@@ -462,12 +462,22 @@ def _send_claimed(*, digest, deliveries, claim, shared, result: BatchResult) -> 
                     status=Delivery.Status.SKIPPED, claim_token=None, last_error="No longer subscribed."
                 )
                 continue
-            message = emails.digest_message(
-                digest,
-                delivery.subscriber,
-                shared=shared,
-                message_id=emails.delivery_message_id(digest_id=digest.pk, subscriber_id=delivery.subscriber_id),
-            )
+            try:
+                message = emails.digest_message(
+                    digest,
+                    delivery.subscriber,
+                    shared=shared,
+                    message_id=emails.delivery_message_id(digest_id=digest.pk, subscriber_id=delivery.subscriber_id),
+                )
+            except Exception as exc:
+                # This subscriber's data cannot make a message (e.g. a line break in a name that
+                # came in before names were checked): retrying cannot help. It fails alone; the
+                # rest of the batch goes out.
+                logger.exception("newsletter: could not build delivery %s", delivery.pk)
+                result.failed += ours.update(
+                    status=Delivery.Status.FAILED, claim_token=None, last_error=f"message: {exc!r}"[:500]
+                )
+                continue
             if connection is None:
                 try:
                     connection = mailers.default
