@@ -412,7 +412,7 @@ if DATABASE_REPLICA_URL:
     if not DATABASES["replica"]["ENGINE"].endswith("postgresql"):
         raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL.")
     # An unreachable replica must fail fast: the router then reads from the primary (reex/db_router.py).
-    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 3)
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     # Tests cannot replicate: there the replica is a second connection to the test database.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["reex.db_router.PrimaryReplicaRouter"]

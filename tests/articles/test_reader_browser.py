@@ -48,7 +48,7 @@ def test_a_reader_finds_reads_cites_searches_and_subscribes(live_server, new_pag
     assert featured.locator("h2").inner_text() == RUSSIA_TITLE
     brief.refresh_from_db()
     assert f"{brief.reading_time} min read" in featured.inner_text()
-    assert "0 comments" in featured.inner_text()
+    assert "0 Comments" in featured.inner_text()
     assert page.locator(".article-card").count() == len(OTHER_TITLES)
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.querySelector('.featured-image img').naturalWidth") > 0
