@@ -65,6 +65,7 @@ class TagSitemap(_WithLatestArticle):
         return (
             Tag.objects.annotate(latest_change=_latest_change(tags=OuterRef("pk")))
             .filter(latest_change__isnull=False)
+            .exclude(slug="")  # a name with nothing sluggable ("---") has no page of its own
             .order_by("name")
         )
 

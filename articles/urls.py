@@ -1,9 +1,29 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 from django.views.decorators.http import conditional_page
 
 from articles import feeds, previews, views
 from articles.sitemaps import SITEMAPS, NewsSitemap
+
+
+class TagSlugConverter:
+    """A tag's slug as django-taggit makes it: letters of any script, digits, "_" and "-", never "/".
+
+    Taggit keeps unicode in slugs (TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING=False), so a tag
+    named "日本" has the slug "日本"; Django's <slug:> would refuse it and every page
+    linking the tag would fail to reverse its URL.
+    """
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TagSlugConverter, "tagslug")
 
 app_name = "articles"
 
@@ -11,7 +31,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("news/<slug:slug>/", views.article_detail, name="detail"),
     path("section/<slug:slug>/", views.section_detail, name="section"),
-    path("tag/<slug:slug>/", views.tag_detail, name="tag"),
+    path("tag/<tagslug:slug>/", views.tag_detail, name="tag"),
     path("author/<slug:slug>/", views.author_detail, name="author"),
     path("archive/", views.archive_index, name="archive"),
     path("archive/<int:year>/<int:month>/", views.archive_month, name="archive-month"),
@@ -25,8 +45,8 @@ urlpatterns = [
     path("feed/atom/", conditional_page(feeds.LatestAtom()), name="feed-atom"),
     path("section/<slug:slug>/feed/", conditional_page(feeds.SectionRSS()), name="section-feed"),
     path("section/<slug:slug>/feed/atom/", conditional_page(feeds.SectionAtom()), name="section-feed-atom"),
-    path("tag/<slug:slug>/feed/", conditional_page(feeds.TagRSS()), name="tag-feed"),
-    path("tag/<slug:slug>/feed/atom/", conditional_page(feeds.TagAtom()), name="tag-feed-atom"),
+    path("tag/<tagslug:slug>/feed/", conditional_page(feeds.TagRSS()), name="tag-feed"),
+    path("tag/<tagslug:slug>/feed/atom/", conditional_page(feeds.TagAtom()), name="tag-feed-atom"),
     path("author/<slug:slug>/feed/", conditional_page(feeds.AuthorRSS()), name="author-feed"),
     path("author/<slug:slug>/feed/atom/", conditional_page(feeds.AuthorAtom()), name="author-feed-atom"),
     # Machine-readable site maps.

@@ -418,3 +418,8 @@ if DATABASE_REPLICA_URL:
     DATABASE_ROUTERS = ["reex.db_router.PrimaryReplicaRouter"]
     # Outermost, so the session, the page cache and every view run inside the request's routing state.
     MIDDLEWARE = ["reex.db_router.ReplicaRoutingMiddleware", *MIDDLEWARE]
+
+# --- Tags (django-taggit) ---
+# Keep unicode in tag slugs ("日本" -> "日本", not ""): articles.urls accepts them with its
+# tagslug converter. Stripping would turn every non-Latin tag into an empty, unlinkable slug.
+TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
