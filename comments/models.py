@@ -57,6 +57,9 @@ class Comment(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     # Set once moderators have been emailed about this comment, so a batch never repeats it.
     moderators_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # On an approved reply: set once the parent's author was emailed about it (or it was found that no
+    # email is due), only after the SMTP server accepted it, so send_pending_email retries after an outage.
+    reply_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 

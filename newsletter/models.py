@@ -63,6 +63,9 @@ class Subscriber(models.Model):
     )
     # Set with a conditional UPDATE, so concurrent signups can't both send (at most one per hour).
     last_confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set only after the SMTP server accepted the welcome email (or, for imports and rows confirmed
+    # before this field existed, when none is due), so send_pending_email can retry it after an outage.
+    welcome_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SubscriberQuerySet.as_manager()
 

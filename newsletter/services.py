@@ -93,12 +93,50 @@ def subscriber_send_confirmation(*, subscriber_id: int, claimed_at: str) -> bool
         return False
     try:
         emails.confirmation_message(subscriber).send()
-    except Exception:
+    except Exception as exc:
+        # Give the claim back: the visitor may sign up again, and send_pending_email (run with
+        # send_daily_digest) sends it once SMTP is back. Nothing is lost, nothing sent twice.
         Subscriber.objects.filter(
             pk=subscriber_id, last_confirmation_sent_at=datetime.fromisoformat(claimed_at)
         ).update(last_confirmation_sent_at=None)
+        if isinstance(exc, (smtplib.SMTPException, OSError)):
+            logger.warning("newsletter: confirmation to subscriber %s not sent, will retry: %r", subscriber_id, exc)
+            return False
         raise
     return True
+
+
+def _pending_confirmations(*, now):
+    """Pending signups whose confirmation never got through and whose signup is recent enough to confirm."""
+    max_age = timedelta(hours=settings.NEWSLETTER_CONFIRMATION_MAX_AGE_HOURS)
+    return Subscriber.objects.filter(
+        status=Subscriber.Status.PENDING, last_confirmation_sent_at__isnull=True, updated_at__gte=now - max_age
+    )
+
+
+def subscriber_confirmations_resend_pending(*, limit: int = 500) -> int:
+    """Send every confirmation that failed (SMTP down) and is still wanted. Returns how many went out.
+
+    Each row is locked (SKIP LOCKED, so parallel runs share the work) while its
+    message is sent, and marked in that same transaction right after the server
+    accepted it: a failure rolls back and leaves it for the next run. Stops at
+    the first connection failure (SMTP still down).
+    """
+    sent = 0
+    for _ in range(limit):
+        with transaction.atomic():
+            now = timezone.now()
+            subscriber = _pending_confirmations(now=now).select_for_update(skip_locked=True).order_by("id").first()
+            if subscriber is None:
+                break
+            try:
+                emails.confirmation_message(subscriber).send()
+            except (smtplib.SMTPException, OSError) as exc:
+                logger.warning("newsletter: pending confirmations not sent, SMTP still failing: %r", exc)
+                break
+            Subscriber.objects.filter(pk=subscriber.pk).update(last_confirmation_sent_at=now)
+        sent += 1
+    return sent
 
 
 def subscriber_confirm(*, subscriber: Subscriber, ip: str) -> bool:
@@ -118,6 +156,7 @@ def subscriber_confirm(*, subscriber: Subscriber, ip: str) -> bool:
         locked.unsubscribed_at = None
         locked.suppressed_at = None
         locked.suppressed_reason = ""
+        locked.welcome_sent_at = None  # someone coming back is welcomed again
         locked.save()
         ConsentRecord.objects.create(
             subscriber=locked,
@@ -134,11 +173,43 @@ def subscriber_confirm(*, subscriber: Subscriber, ip: str) -> bool:
 
 
 def subscriber_send_welcome(*, subscriber_id: int) -> bool:
-    subscriber = Subscriber.objects.confirmed().filter(pk=subscriber_id).first()
-    if subscriber is None:
-        return False
-    emails.welcome_message(subscriber).send()
+    """Send the welcome email once: marked `welcome_sent_at` only after the SMTP server accepted it.
+
+    The row is locked while sending, so the task and the sweep never both send
+    it; a failure leaves it unmarked for send_pending_email. The lock waits
+    rather than skips (a double-clicked confirmation may briefly hold the row);
+    PostgreSQL re-checks `welcome_sent_at` after the wait.
+    """
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.confirmed()
+            .filter(pk=subscriber_id, welcome_sent_at__isnull=True)
+            .select_for_update()
+            .first()
+        )
+        if subscriber is None:
+            return False
+        try:
+            emails.welcome_message(subscriber).send()
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.warning("newsletter: welcome to subscriber %s not sent, will retry: %r", subscriber_id, exc)
+            return False
+        Subscriber.objects.filter(pk=subscriber.pk).update(welcome_sent_at=timezone.now())
     return True
+
+
+def subscriber_welcomes_send_pending(*, limit: int = 500) -> int:
+    """Send every welcome email that has not gone out yet. Returns how many went out."""
+    sent = 0
+    ids = (
+        Subscriber.objects.confirmed().filter(welcome_sent_at__isnull=True).order_by("id").values_list("id", flat=True)
+    )
+    for subscriber_id in list(ids[:limit]):
+        if subscriber_send_welcome(subscriber_id=subscriber_id):
+            sent += 1
+        elif Subscriber.objects.confirmed().filter(pk=subscriber_id, welcome_sent_at__isnull=True).exists():
+            break  # SMTP still failing: leave the rest for the next run
+    return sent
 
 
 def subscriber_unsubscribe(*, subscriber: Subscriber, by: object = "subscriber") -> bool:
@@ -245,7 +316,11 @@ def subscriber_import(*, rows: list[tuple[str, str]], mode: str, consent_source:
         if mode == "consented":
             with transaction.atomic():
                 Subscriber.objects.filter(pk=subscriber.pk).update(
-                    status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now(), form_version="import"
+                    status=Subscriber.Status.CONFIRMED,
+                    confirmed_at=timezone.now(),
+                    form_version="import",
+                    # Imports get no welcome email; marking it keeps send_pending_email from sending one.
+                    welcome_sent_at=timezone.now(),
                 )
                 ConsentRecord.objects.create(
                     subscriber=subscriber,

@@ -11,6 +11,7 @@ retries temporary SMTP failures whose backoff has passed.
 import time
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db.models import Count, Min, Q
 from django.utils import timezone
@@ -37,6 +38,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue=False, wait=False, batch_size=None, verbosity=1, **options):
         self.verbosity = verbosity
+        # Also retry confirmation, welcome and comment emails an SMTP outage left unsent,
+        # so this one cron line covers every email (see reex/management/commands/send_pending_email.py).
+        call_command("send_pending_email", verbosity=verbosity, stdout=self.stdout)
         due = services.digest_due_today()
         if due is not None:
             created = services.digest_send(digest=due, enqueue=enqueue)
