@@ -183,7 +183,11 @@ def test_one_click_unsubscribe_posts(site, value):
 
 
 @FUZZ
-@given(name=st.sampled_from(["日本", "---", "<>", "Ωmega", "lithium"]) | TEXT.filter(lambda s: s.strip()))
+# No NUL: PostgreSQL cannot store it, and every form refuses it (Django's ProhibitNullCharactersValidator).
+@given(
+    name=st.sampled_from(["日本", "---", "<>", "Ωmega", "lithium"])
+    | TEXT.filter(lambda s: s.strip() and "\x00" not in s)
+)
 def test_any_tag_name_leaves_the_article_page_working(site, name):
     site.tags.add(name[:100])
     try:
