@@ -322,6 +322,11 @@ PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages", "reex_comments_pending", "
 # without JavaScript CSRF_FAILURE_VIEW shows a "please confirm" page that keeps the text (reex/csrf.py).
 # bench/run sets this to add /__bench/ceiling, the constant response pages are compared with. Never in production.
 BENCH_CEILING = envbool("BENCH_CEILING", False)
+# The bench app (manage.py seed_scale: bulk fake data). On by default only with DEBUG (development, tests);
+# bench/ scripts set it for their own commands. Off, a production deployment does not have the command.
+BENCH_TOOLS = envbool("BENCH_TOOLS", DEBUG)
+if BENCH_TOOLS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 
 # --- Security (reliability & security) ---
 # Branded 403 for a missing/expired CSRF token; reex.views.csrf_failure also
