@@ -663,6 +663,6 @@ class Command(BaseCommand):
             cursor.execute("SELECT gin_clean_pending_list('article_search_gin'::regclass)")
             cursor.execute("ANALYZE")
         self.timings["sequences + analyze"] = round(time.monotonic() - started, 1)
-        from reex.pagecache import invalidate_all
+        from reex.pagecache import invalidate_lists
 
-        invalidate_all()
+        invalidate_lists(nav=True)
