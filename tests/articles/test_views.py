@@ -11,7 +11,7 @@ from articles.models import Article, Citation, SlugRedirect
 from articles.views import render_article
 from comments.models import Comment
 from tests.articles.reader_data import RUSSIA_DOI, RUSSIA_TITLE, make_russia_brief
-from tests.factories import make_article, make_author, make_section, make_source
+from tests.factories import make_article, make_author, make_comment, make_section, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +46,8 @@ def test_home_lists_featured_then_latest_with_counts(client):
     featured = make_article(
         title="Featured brief", section=section, featured=True, published_at=timezone.now() - timedelta(days=5)
     )
-    Comment.objects.create(article=newer, name="A", email="a@example.com", body="Good", status="approved")
-    Comment.objects.create(article=newer, name="B", email="b@example.com", body="Spam", status="spam")
+    make_comment(article=newer, body="Good")
+    make_comment(article=newer, body="Spam", status=Comment.Status.SPAM)
     hidden_articles(section=section)
 
     response = client.get("/")
@@ -274,7 +274,7 @@ def test_article_conditional_get_answers_304_until_something_changes(client, set
         assert client.get(article.get_absolute_url(), headers={"if-modified-since": last_modified}).status_code == 304
 
     # A newly approved comment changes the page, so the old validator no longer matches.
-    Comment.objects.create(article=article, name="R", email="r@example.com", body="Useful", status="approved")
+    make_comment(article=article, body="Useful")
     changed = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag

@@ -13,7 +13,7 @@ from articles.models import Article, Highlight
 from comments import visitor
 from comments.models import Comment
 from reex import pagecache
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -192,14 +192,14 @@ def test_changing_a_slug_invalidates_the_old_address(client):
 
 def test_approving_a_comment_invalidates_its_article_and_the_lists_only(client):
     article, other = make_article(), make_article()
-    comment = Comment.objects.create(article=article, name="Ada", email="ada@example.com", body="Where is the yttrium?")
+    comment = make_comment(article=article, status=Comment.Status.PENDING, body="Where is the yttrium?")
     urls = ["/", article.get_absolute_url(), other.get_absolute_url()]
     for url in urls:
         client.get(url)
     assert [_get(client, url)[1] for url in urls] == ["hit", "hit", "hit"]
 
     # A new pending comment changes nothing a reader sees: the cache stays warm.
-    Comment.objects.create(article=article, name="Bob", email="bob@example.com", body="Spam? Maybe.")
+    make_comment(article=article, status=Comment.Status.PENDING, body="Spam? Maybe.")
     assert [_get(client, url)[1] for url in urls] == ["hit", "hit", "hit"]
 
     comment.status = Comment.Status.APPROVED
