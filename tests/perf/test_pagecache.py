@@ -361,3 +361,25 @@ def test_a_view_is_cached_by_its_opt_in_not_by_its_url_name():
     not_opted = path("latest/", views.home, name="detail")
     assert opted_in.callback.reex_reader_page == pagecache.ReaderPage()
     assert getattr(not_opted.callback, "reex_reader_page", None) is None
+
+
+def test_every_model_an_article_page_shows_forgets_that_page_when_it_changes():
+    """A brief part (or anything else hanging off an article) that the page cache was not told about
+    would leave readers a stale page with no error: every such model must be registered."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    def registered(signal, uid):
+        return any(key[0] == uid for key, *_ in signal.receivers)
+
+    shown = [
+        model
+        for model in apps.get_app_config("articles").get_models()
+        if any(f.many_to_one and f.related_model is Article and f.name == "article" for f in model._meta.fields)
+        and model._meta.model_name not in ("transition", "slugredirect")  # the editors' log; the old addresses
+    ]
+    assert {m._meta.model_name for m in shown} >= {"highlight", "finding", "citation", "correction", "articleauthor"}
+    for model in shown:
+        uid = f"reex.pagecache.{model._meta.label_lower}"
+        assert registered(post_save, f"{uid}.save"), model
+        assert registered(post_delete, f"{uid}.delete"), model
