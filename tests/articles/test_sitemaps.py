@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).resolve().parents[1] / "vendor" / "sitemap.xsd")))
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "news": "http://www.google.com/schemas/sitemap-news/0.9"}
-BASE = "http://127.0.0.1:8000"
+BASE = settings.SITE_URL  # as the pages spell it, never a hardcoded host
 
 
 def test_sitemap_validates_and_lists_only_published_content(client):
