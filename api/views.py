@@ -77,7 +77,18 @@ class KeyRateLimit(BaseThrottle):
         return settings.API_RATE_WINDOW_SECONDS
 
 
-api = NinjaAPI(
+class ContentApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        if settings.API_ANONYMOUS:
+            # The key is optional then: `{}` in an operation's security means "or no credentials at all".
+            for operations in schema["paths"].values():
+                for operation in operations.values():
+                    operation["security"] = [*operation.get("security", []), {}]
+        return schema
+
+
+api = ContentApi(
     title="Reex Content API",
     version="1",
     description="Read-only access to published research briefs, their sources, authors, sections and tags. "
@@ -142,6 +153,15 @@ def _text(name: str, value: str | None) -> str | None:
     return value
 
 
+def _day(name: str, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise bad_parameter(name, "not a day of the calendar (YYYY-MM-DD).") from None
+
+
 def _choices(name: str, value: str | None, allowed) -> tuple[str, ...]:
     if not value:
         return ()
@@ -189,8 +209,10 @@ def _page(rows, limit, order, column):
 
 
 Limit = Query(10, ge=1, le=MAX_LIMIT, description=f"Items per page, 1 to {MAX_LIMIT}.")
-PublishedFrom = Query(None, description="Published on or after this day (UTC), YYYY-MM-DD.")
-PublishedTo = Query(None, description="Published on or before this day (UTC), YYYY-MM-DD.")
+# Dates are read as strings of one exact form: pydantic's lax date parsing would also take `0` (1970-01-01).
+_DAY = {"pattern": r"^\d{4}-\d{2}-\d{2}$", "example": "2025-01-31"}
+PublishedFrom = Query(None, description="Published on or after this day (UTC), YYYY-MM-DD.", **_DAY)
+PublishedTo = Query(None, description="Published on or before this day (UTC), YYYY-MM-DD.", **_DAY)
 Cursor = Query(None, max_length=500, description="meta.pagination.next_cursor of the previous page.")
 
 
@@ -215,8 +237,8 @@ def article_list(
     evidence: Literal["peer_reviewed", "preprint", "report", "dataset", "other"] | None = Query(
         None, description="Articles citing at least one source of this evidence type."
     ),
-    published_from: date | None = PublishedFrom,
-    published_to: date | None = PublishedTo,
+    published_from: str | None = PublishedFrom,
+    published_to: str | None = PublishedTo,
     order: Literal["-published_at", "published_at", "title", "-title"] = Query(
         "-published_at", description="Sort order; ties are broken by id, so pages are stable."
     ),
@@ -240,8 +262,8 @@ def article_list(
         "tag": _text("tag", tag),
         "author": _text("author", author),
         "evidence": evidence,
-        "published_from": published_from,
-        "published_to": published_to,
+        "published_from": _day("published_from", published_from),
+        "published_to": _day("published_to", published_to),
     }
     doi_ = _text("doi", doi)
     if doi_ is not None:
@@ -249,7 +271,7 @@ def article_list(
             filters["doi"] = normalize_doi(doi_)
         except DjangoValidationError:
             raise bad_parameter("doi", "not a DOI (e.g. 10.15826/recon.2025.11.3.016).") from None
-    if published_from and published_to and published_from > published_to:
+    if filters["published_from"] and filters["published_to"] and filters["published_from"] > filters["published_to"]:
         raise bad_parameter("published_to", "is before published_from.")
     column, descending = ARTICLE_ORDERINGS[order]
     after = _decode_cursor(cursor, order, datetime if column == "published_at" else str)
