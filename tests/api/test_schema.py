@@ -67,3 +67,11 @@ def test_the_api_keeps_to_its_schema(case):
     # the schema cannot express (a cursor must be one we issued, published_to must not precede
     # published_from, a DOI must parse). Those get a documented 400, which the other checks verify.
     case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+
+def test_the_docs_page_renders_the_schema_from_our_own_static_files(client):
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html and "/api/v1/openapi.json" in html
+    assert "cdn" not in html.lower()  # no third-party host: it works offline and under our CSP
