@@ -57,9 +57,10 @@ def errors_response(status: int, errors: list[dict], headers: dict | None = None
 
 
 def _cache_key(request) -> str:
-    # The key is not part of it: every caller is shown the same content.
-    params = sorted((name, value) for name, value in request.GET.items() if name != "key")
-    url = f"{request.path}?{urlencode(params)}"
+    # The key is not part of it: every caller is shown the same content. Every value of a repeated
+    # parameter is (`?limit=1&limit=50`), so a response can never be stored under another request's key.
+    params = sorted((name, values) for name, values in request.GET.lists() if name != "key")
+    url = f"{request.path}?{urlencode(params, doseq=True)}"
     return f"{CACHE_PREFIX}:{content_generation()}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 

@@ -95,3 +95,13 @@ def test_head_is_a_get_without_the_body(client, article):
 def test_writes_are_refused(client, article):
     response = client.post("/api/v1/articles/", {})
     assert response.status_code == 405
+
+
+def test_a_repeated_parameter_cannot_poison_the_cache(client, article):
+    make_article(slug="second-brief")
+    twice = client.get("/api/v1/articles/?limit=1&limit=50&fields=slug")
+    assert twice.json()["meta"]["pagination"]["limit"] == 50  # the last value counts, as in request.GET[...]
+    # And "?limit=50&limit=1" must not be answered from that entry either.
+    assert client.get("/api/v1/articles/?limit=50&limit=1&fields=slug").json()["meta"]["pagination"]["limit"] == 1
+    once = client.get("/api/v1/articles/?limit=50&fields=slug")
+    assert [a["slug"] for a in once.json()["articles"]] == ["second-brief", "cached-brief"]
