@@ -187,6 +187,14 @@ def _generations(keys: list[str]) -> list[int]:
     return [values[key] for key in keys]
 
 
+def content_generation() -> str:
+    """A token that changes whenever anything a reader can see changes (the lists and navigation counters).
+
+    For caches outside this middleware (the Content API): store under it and a change makes the entry unreachable.
+    """
+    return ".".join(str(gen) for gen in _generations([NAV_GEN, LISTS_GEN]))
+
+
 def invalidate_article(article=None, *, slugs=(), lists: bool = True, nav: bool = False) -> None:
     """Forget the cached page of an article (under its slugs) and, by default, every list.
 

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "newsletter",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -428,3 +430,14 @@ if DATABASE_REPLICA_URL:
 # Keep unicode in tag slugs ("日本" -> "日本", not ""): articles.urls accepts them with its
 # tagslug converter. Stripping would turn every non-Latin tag into an empty, unlinkable slug.
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = False
+
+# --- Content API (api/, docs/api.md) ---
+# Without a key, callers may read the API when this is on; off, every request needs ?key= (made in the admin).
+API_ANONYMOUS = envbool("API_ANONYMOUS", True)
+# Requests per window: each key has its own limit (set in the admin); anonymous callers this many per IP address.
+API_ANONYMOUS_RATE_LIMIT = envint("API_ANONYMOUS_RATE_LIMIT", 120)
+API_RATE_WINDOW_SECONDS = envint("API_RATE_WINDOW_SECONDS", 60)
+# Browser/proxy max-age of API responses; they revalidate cheaply with ETag afterwards.
+API_CACHE_MAX_AGE = envint("API_CACHE_MAX_AGE", 60)
+# CORS and HEAD for /api/ only (api/middleware.py); innermost, so it sees the views' responses.
+MIDDLEWARE = [*MIDDLEWARE, "api.middleware.ContentApiMiddleware"]

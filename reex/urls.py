@@ -18,6 +18,7 @@ urlpatterns = [
     path("csrf/", csrf.token, name="csrf_token"),
     path("comments/", include("comments.urls")),
     path("newsletter/", include("newsletter.urls")),
+    path("api/", include("api.urls")),
     path("", include("articles.urls")),
 ]
 if settings.DEBUG:
