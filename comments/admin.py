@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from comments import services
+from comments import services, tasks
+from comments.errors import CommentError
 from comments.forms import StaffReplyForm
-from comments.models import Comment, ModerationWord
+from comments.models import Comment, CommenterTrust, ModerationWord
 from reex.admin_paginator import ScaleAdminMixin, recent_related_filter
 
 _STATUS_COLOURS = {
@@ -115,7 +116,7 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
     def _bulk(self, request, queryset, service, verb):
         count = 0
         for comment in queryset:
-            service(comment=comment, by=request.user)
+            tasks.reply_notice_enqueue(service(comment=comment, by=request.user))
             count += 1
         self.message_user(request, f"{count} comment{'s' if count != 1 else ''} {verb}.", messages.SUCCESS)
 
@@ -137,7 +138,7 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
             new_status = obj.status
             obj.status = form.initial["status"]
             super().save_model(request, obj, form, change)
-            services.MODERATE_TO[new_status](comment=obj, by=request.user)
+            tasks.reply_notice_enqueue(services.MODERATE_TO[new_status](comment=obj, by=request.user))
         else:
             super().save_model(request, obj, form, change)
 
@@ -153,9 +154,10 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 reply = services.comment_reply_as_staff(parent=parent, by=request.user, body=form.cleaned_data["body"])
-            except services.DuplicateComment:
-                form.add_error("body", "You already posted exactly this reply.")
+            except CommentError as exc:
+                form.add_error("body", exc.message)
             else:
+                tasks.reply_notice_enqueue(reply)
                 self.message_user(request, f"Your reply to {parent.name} is published.", messages.SUCCESS)
                 return redirect("admin:comments_comment_change", reply.pk)
         context = {
@@ -173,3 +175,17 @@ class ModerationWordAdmin(admin.ModelAdmin):
     list_display = ("word", "kind", "note", "created_at")
     list_filter = ("kind",)
     search_fields = ("word", "note")
+
+
+@admin.register(CommenterTrust)
+class CommenterTrustAdmin(admin.ModelAdmin):
+    """Commenters who confirmed their email by link; their comments from a proven browser appear at once."""
+
+    list_display = ("email", "name", "confirmed_at", "withdrawn_at", "confirmation_sent_at")
+    list_filter = ("withdrawn_at",)
+    search_fields = ("email", "name")
+    readonly_fields = ("email", "confirmed_at", "confirmation_sent_at")
+    fields = ("email", "name", "confirmed_at", "withdrawn_at", "confirmation_sent_at")
+
+    def has_add_permission(self, request):
+        return False  # only the commenter's own link creates trust

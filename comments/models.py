@@ -140,3 +140,38 @@ class ModerationWord(models.Model):
 
     def __str__(self):
         return f"{self.word} ({self.get_kind_display()})"
+
+
+class CommenterTrustQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(confirmed_at__isnull=False, withdrawn_at__isnull=True)
+
+
+class CommenterTrust(models.Model):
+    """A commenter who proved, by a one-time link sent to them, that they control their email address.
+
+    Proof lives in the commenter's browser as a signed cookie bound to `secret`
+    (comments.trust); withdrawing rotates `secret`, so every such cookie stops
+    working at once. The confirmation link carries `link_nonce`, rotated when
+    the link is used, so a link works once.
+    """
+
+    email = models.EmailField(max_length=254, unique=True, help_text="Lower-cased.")
+    name = models.CharField(max_length=80, help_text="Comments must use this name (any case) to be trusted.")
+    secret = models.CharField(max_length=64, editable=False)
+    link_nonce = models.CharField(max_length=64, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, help_text="The commenter withdrew their trust.")
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommenterTrustQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "trusted commenter"
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.withdrawn_at is None
