@@ -44,6 +44,7 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
         "is_staff_reply",
         "created_at",
         "moderation_reason",
+        "akismet",
         "moderated_by",
         "moderated_at",
         "ip_address",
@@ -55,6 +56,7 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
         "is_staff_reply",
         "created_at",
         "moderation_reason",
+        "akismet",
         "moderated_by",
         "moderated_at",
         "ip_address",
@@ -116,7 +118,9 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
     def _bulk(self, request, queryset, service, verb):
         count = 0
         for comment in queryset:
-            tasks.reply_notice_enqueue(service(comment=comment, by=request.user))
+            before_status, before_akismet = comment.status, comment.akismet
+            service(comment=comment, by=request.user)
+            tasks.comment_moderated_enqueue(comment, before_status=before_status, before_akismet=before_akismet)
             count += 1
         self.message_user(request, f"{count} comment{'s' if count != 1 else ''} {verb}.", messages.SUCCESS)
 
@@ -138,7 +142,8 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
             new_status = obj.status
             obj.status = form.initial["status"]
             super().save_model(request, obj, form, change)
-            tasks.reply_notice_enqueue(services.MODERATE_TO[new_status](comment=obj, by=request.user))
+            services.MODERATE_TO[new_status](comment=obj, by=request.user)
+            tasks.comment_moderated_enqueue(obj, before_status=form.initial["status"], before_akismet=obj.akismet)
         else:
             super().save_model(request, obj, form, change)
 

@@ -37,6 +37,13 @@ class Comment(models.Model):
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
 
+    class Akismet(models.TextChoices):
+        NOT_CHECKED = "", "Not checked"
+        HAM = "ham", "Not spam"
+        SPAM = "spam", "Spam"
+        DISCARD = "discard", "Blatant spam"
+        UNAVAILABLE = "unavailable", "Akismet unavailable: to recheck"
+
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
     name = models.CharField(max_length=80)
@@ -60,6 +67,8 @@ class Comment(models.Model):
     # On an approved reply: set once the parent's author was emailed about it (or it was found that no
     # email is due), only after the SMTP server accepted it, so send_pending_email retries after an outage.
     reply_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Akismet's answer (comments.spamcheck), or an editor's decision sent back to it; "unavailable" is rechecked.
+    akismet = models.CharField(max_length=11, choices=Akismet.choices, blank=True, default="", editable=False)
 
     objects = CommentQuerySet.as_manager()
 

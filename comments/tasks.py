@@ -16,7 +16,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from comments import services
+from comments import services, spamcheck
 from comments.models import Comment
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,16 @@ def send_trust_confirmation(comment_id: int) -> bool:
         return False
 
 
+@task(queue_name="default")
+def akismet_feedback(comment_id: int, spam: bool) -> bool:
+    try:
+        return services.comment_akismet_feedback(comment_id=comment_id, spam=spam)
+    except spamcheck.UNAVAILABLE_ERRORS:
+        # Feedback only trains Akismet; losing one report is harmless, so no retry queue.
+        logger.warning("comments: Akismet feedback for %s not sent", comment_id, exc_info=True)
+        return False
+
+
 # --- enqueueing, for callers ------------------------------------------------------------------
 
 
@@ -67,6 +77,23 @@ def comment_submitted_enqueue(comment: Comment, *, trusted: bool) -> None:
             transaction.on_commit(lambda: send_trust_confirmation.enqueue(comment_id=comment.pk))
     elif comment.status == Comment.Status.APPROVED:
         reply_notice_enqueue(comment)
+
+
+def comment_moderated_enqueue(comment: Comment, *, before_status: str, before_akismet: str) -> None:
+    """After an editor's decision: the reply notice (approved) and, with Akismet on, its feedback.
+
+    Marking spam sends submit-spam; approving a comment that was in Spam or
+    that Akismet had called spam sends submit-ham.
+    """
+    reply_notice_enqueue(comment)
+    if not spamcheck.akismet_enabled():
+        return
+    if comment.status == Comment.Status.SPAM and before_status != Comment.Status.SPAM:
+        transaction.on_commit(lambda: akismet_feedback.enqueue(comment_id=comment.pk, spam=True))
+    elif comment.status == Comment.Status.APPROVED and (
+        before_status == Comment.Status.SPAM or before_akismet in (Comment.Akismet.SPAM, Comment.Akismet.DISCARD)
+    ):
+        transaction.on_commit(lambda: akismet_feedback.enqueue(comment_id=comment.pk, spam=False))
 
 
 def reply_notice_enqueue(comment: Comment) -> None:

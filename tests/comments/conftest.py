@@ -73,3 +73,19 @@ def trust_directly(client, *, name, email):
     record, _ = trust.trust_for_confirmation(email=email, name=name)
     response = client.post(reverse("comments:trust_confirm", args=[trust.confirmation_token(trust=record, name=name)]))
     assert response.status_code == 200
+
+
+@pytest.fixture
+def fake_akismet(settings):
+    """Akismet on, pointed at a local fake of its API (tests/comments/fake_akismet.py)."""
+    from tests.comments.fake_akismet import start_fake_akismet
+
+    fake, server = start_fake_akismet()
+    settings.AKISMET_API_KEY = fake.key
+    settings.AKISMET_API_URL = fake.url
+    settings.AKISMET_TIMEOUT_SECONDS = 1
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
