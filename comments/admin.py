@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,7 +10,7 @@ from django.utils.text import Truncator
 from comments import services, tasks
 from comments.errors import CommentError
 from comments.forms import StaffReplyForm
-from comments.models import Comment, CommenterTrust, ModerationWord
+from comments.models import Comment, CommenterTrust, ModerationSettings, ModerationWord
 from reex.admin_paginator import ScaleAdminMixin, recent_related_filter
 
 _STATUS_COLOURS = {
@@ -25,7 +25,16 @@ _STATUS_COLOURS = {
 class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
     """The moderation queue: pending comments first, newest first within each status."""
 
-    list_display = ("status_badge", "name", "excerpt", "article_title", "received", "moderated", "reply_link")
+    list_display = (
+        "status_badge",
+        "name",
+        "excerpt",
+        "article_title",
+        "received",
+        "moderated",
+        "reports",
+        "reply_link",
+    )
     list_display_links = ("name",)
     list_filter = ("status", recent_related_filter("article"), "is_staff_reply", "created_at")
     search_fields = ("name", "email", "body", "article__title")
@@ -62,6 +71,13 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
         "ip_address",
         "user_agent",
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(report_count=Count("reports"))
+
+    @admin.display(description="Reports", ordering="report_count")
+    def reports(self, obj):
+        return obj.report_count or ""
 
     def get_ordering(self, request):
         if request.GET.get("status__exact"):
@@ -194,3 +210,16 @@ class CommenterTrustAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # only the commenter's own link creates trust
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(admin.ModelAdmin):
+    """One row: the settings editors tune without a deploy."""
+
+    list_display = ("__str__", "report_threshold")
+
+    def has_add_permission(self, request):
+        return not ModerationSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -184,3 +184,41 @@ class CommenterTrust(models.Model):
     @property
     def is_active(self) -> bool:
         return self.confirmed_at is not None and self.withdrawn_at is None
+
+
+class CommentReport(models.Model):
+    """A reader's report of an approved comment. One per reader (by a keyed hash of their IP) per comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    # HMAC of the reporter's IP address: enough to count one report per reader, without storing the address.
+    reporter_key = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("comment", "reporter_key", name="comment_report_once_per_reader"),
+        ]
+
+    def __str__(self):
+        return f"Report on comment {self.comment_id}"
+
+
+class ModerationSettings(models.Model):
+    """Settings editors change in the admin without a deploy. One row (pk=1)."""
+
+    report_threshold = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="An approved comment reported by this many readers goes back to the moderation queue "
+        "(hidden until an editor approves it again). 0 = never automatically.",
+    )
+
+    class Meta:
+        verbose_name = "moderation settings"
+        verbose_name_plural = "moderation settings"
+
+    def __str__(self):
+        return "Moderation settings"
+
+    @classmethod
+    def load(cls) -> "ModerationSettings":
+        return cls.objects.get_or_create(pk=1)[0]

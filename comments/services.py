@@ -5,6 +5,8 @@ never the reverse): the caller enqueues on commit, through the helpers at the
 end of comments.tasks.
 """
 
+import hashlib
+import hmac
 import logging
 import smtplib
 from datetime import timedelta
@@ -22,7 +24,7 @@ from django.utils import timezone
 
 from comments import spamcheck, trust
 from comments.errors import CommentError, DuplicateComment
-from comments.models import Comment
+from comments.models import Comment, CommentReport, ModerationSettings
 from comments.moderation import judge
 
 logger = logging.getLogger(__name__)
@@ -149,6 +151,36 @@ def comment_akismet_feedback(*, comment_id: int, spam: bool) -> bool:
         return False
     spamcheck.akismet_submit(comment=comment, spam=spam)
     Comment.objects.filter(pk=comment.pk).update(akismet=wanted)
+    return True
+
+
+def comment_report(*, comment_id: int, ip_address: str | None) -> bool:
+    """A reader reports an approved comment. False if it is not reportable (gone, not approved).
+
+    One report per reader and comment (a repeat is accepted and changes
+    nothing: the reader is not told whether they counted). Once the reports
+    reach the editors' threshold (ModerationSettings), the comment goes back
+    to the queue, hidden until an editor approves it again; an editor's later
+    approval stands until as many new reports arrive.
+    """
+    comment = Comment.objects.approved().filter(pk=comment_id).first()
+    if comment is None:
+        return False
+    key = hmac.new(settings.SECRET_KEY.encode(), (ip_address or "").encode(), hashlib.sha256).hexdigest()
+    with transaction.atomic():
+        _, created = CommentReport.objects.get_or_create(comment=comment, reporter_key=key)
+    threshold = ModerationSettings.load().report_threshold
+    if created and threshold:
+        since = comment.moderated_at if comment.moderated_by_id else None
+        reports = comment.reports.filter(created_at__gte=since) if since else comment.reports.all()
+        count = reports.count()
+        if count >= threshold:
+            _moderate(
+                comment=comment,
+                by=None,
+                status=Comment.Status.PENDING,
+                reason=f"Reported by {count} readers: back in the queue.",
+            )
     return True
 
 

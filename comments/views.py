@@ -101,6 +101,21 @@ def comment_reply(request, comment_id):
     )
 
 
+@require_POST
+@never_cache
+def comment_report(request, comment_id):
+    """A reader reports an approved comment; it goes back to the queue past the editors' threshold."""
+    comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=comment_id)
+    ip_address = client_ip(request)
+    context = {"comment": comment, "article": comment.article}
+    if not throttle.report_allowed(ip_address=ip_address):
+        response = render(request, "comments/comment_report.html", {**context, "throttled": True}, status=429)
+        response["Retry-After"] = str(throttle.REPORTS_WINDOW_SECONDS)
+        return response
+    services.comment_report(comment_id=comment.pk, ip_address=ip_address)
+    return render(request, "comments/comment_report.html", context)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def trust_confirm(request, token):

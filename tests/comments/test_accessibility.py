@@ -49,6 +49,9 @@ def test_failed_form_reply_and_throttled_pages_have_no_axe_violations(live_serve
     )
     url = live_server.url + article.get_absolute_url()
 
+    page.goto(url)  # the article with a reader comment (its Reply and Report controls)
+    assert axe_all_violations(page) == []
+
     _failed_post(page, url)
     summary = page.locator("#comment-errors")
     assert page.evaluate("document.activeElement.id") == "comment-errors"
@@ -61,6 +64,12 @@ def test_failed_form_reply_and_throttled_pages_have_no_axe_violations(live_serve
     assert axe_all_violations(page) == []
 
     page.goto(live_server.url + reverse("comments:reply", args=[parent.pk]))
+    assert axe_all_violations(page) == []
+
+    page.goto(url)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Report the comment by Ben").click()
+    assert page.locator("h1").inner_text() == "Thank you for your report"
     assert axe_all_violations(page) == []
 
     # Throttled: the form is valid, the limit is 0 per IP.
@@ -87,9 +96,17 @@ def test_every_comment_page_is_valid_html5(client, settings, tmp_path):
         "failed-form": Client().post(post, comment_data(article, name="", email="bad"), REMOTE_ADDR="203.0.113.1"),
         "reply": client.get(reverse("comments:reply", args=[parent.pk])),
     }
+    pages["article"] = client.get(article.get_absolute_url())
+    pages["report"] = Client().post(reverse("comments:report", args=[parent.pk]), REMOTE_ADDR="203.0.113.3")
     settings.COMMENTS_THROTTLE_PER_IP = 0
     pages["throttled"] = Client().post(post, comment_data(article), REMOTE_ADDR="203.0.113.2")
-    assert {name: r.status_code for name, r in pages.items()} == {"failed-form": 400, "reply": 200, "throttled": 429}
+    assert {name: r.status_code for name, r in pages.items()} == {
+        "failed-form": 400,
+        "reply": 200,
+        "article": 200,
+        "report": 200,
+        "throttled": 429,
+    }
     files = []
     for name, response in pages.items():
         path = tmp_path / f"{name}.html"
