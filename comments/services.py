@@ -2,7 +2,13 @@
 
 Services never enqueue background work (comments.tasks imports this module,
 never the reverse): the caller enqueues on commit, through the helpers at the
-end of comments.tasks.
+end of comments.tasks. Refusals raise comments.errors.CommentError.
+
+Longer than 400 lines for a reason: the moderation moves, the notification
+emails and the privacy operations all lock comment rows the same way and
+share `_moderate`; the trust, Akismet and spam-rule logic already live in
+comments.trust, comments.spamcheck and comments.moderation. The email
+builder here (`_send`) is due to move to the shared helper in reex/.
 """
 
 import hashlib
@@ -90,7 +96,7 @@ def comment_submit(
     )
     if verdict.status != Comment.Status.SPAM and spamcheck.akismet_enabled():
         # Asked before the row exists and outside any transaction: a slow Akismet holds no lock.
-        _apply_akismet(comment, spamcheck.akismet_check(comment=comment))
+        spamcheck.apply_akismet_answer(comment, spamcheck.akismet_check(comment=comment))
     try:
         with transaction.atomic():
             comment.save(force_insert=True)
@@ -99,59 +105,6 @@ def comment_submit(
             raise DuplicateComment from exc
         raise
     return comment
-
-
-def _apply_akismet(comment: Comment, answer: str, *, recheck: bool = False) -> None:
-    """Set status and reason from Akismet's answer; an outage holds the comment for an editor and a recheck."""
-    comment.akismet = answer
-    prefix = "Akismet (recheck)" if recheck else "Akismet"
-    if answer == Comment.Akismet.SPAM:
-        comment.status, comment.moderation_reason = Comment.Status.SPAM, f"{prefix}: spam."
-    elif answer == Comment.Akismet.DISCARD:
-        comment.status, comment.moderation_reason = Comment.Status.SPAM, f"{prefix}: blatant spam (discard)."
-    elif answer == Comment.Akismet.UNAVAILABLE:
-        # An auto-approval's reason no longer applies; a hold's reason still does.
-        held_for = comment.moderation_reason if comment.status == Comment.Status.PENDING else ""
-        comment.status = Comment.Status.PENDING
-        comment.moderation_reason = " ".join(filter(None, [held_for, "Akismet unavailable: held, will recheck."]))
-
-
-def comments_akismet_recheck(*, limit: int = 200) -> dict[str, int]:
-    """Ask Akismet again about held comments it could not check (an outage). Returns counts by answer.
-
-    Only comments still pending: an editor's decision meanwhile stands. A
-    "not spam" answer leaves the comment held (an editor approves it); spam
-    moves it to Spam. Stops at the first failure: Akismet is still down.
-    """
-    counts = {"ham": 0, "spam": 0, "discard": 0, "unavailable": 0}
-    batch = Comment.objects.pending().filter(akismet=Comment.Akismet.UNAVAILABLE).select_related("article")
-    for comment in batch.order_by("id")[:limit]:
-        answer = spamcheck.akismet_check(comment=comment)
-        counts[answer] += 1
-        if answer == Comment.Akismet.UNAVAILABLE:
-            break
-        _apply_akismet(comment, answer, recheck=True)
-        Comment.objects.filter(pk=comment.pk, status=Comment.Status.PENDING).update(
-            akismet=comment.akismet, status=comment.status, moderation_reason=comment.moderation_reason
-        )
-    return counts
-
-
-def comment_akismet_feedback(*, comment_id: int, spam: bool) -> bool:
-    """Send an editor's decision to Akismet (submit-spam / submit-ham). True if sent.
-
-    Akismet errors are raised (the task logs them). Records the decision on
-    the comment, so a repeated decision is not sent twice.
-    """
-    if not spamcheck.akismet_enabled():
-        return False
-    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
-    wanted = Comment.Akismet.SPAM if spam else Comment.Akismet.HAM
-    if comment is None or comment.akismet == wanted or not comment.email:
-        return False
-    spamcheck.akismet_submit(comment=comment, spam=spam)
-    Comment.objects.filter(pk=comment.pk).update(akismet=wanted)
-    return True
 
 
 def comment_report(*, comment_id: int, ip_address: str | None) -> bool:

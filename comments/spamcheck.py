@@ -103,3 +103,59 @@ def akismet_submit(*, comment: Comment, spam: bool) -> None:
             client.submit_spam(**_arguments(comment))
         else:
             client.submit_ham(**_arguments(comment))
+
+
+# --- services: what the answers do to comments -----------------------------------------------
+
+
+def apply_akismet_answer(comment: Comment, answer: str, *, recheck: bool = False) -> None:
+    """Set status and reason from Akismet's answer; an outage holds the comment for an editor and a recheck."""
+    comment.akismet = answer
+    prefix = "Akismet (recheck)" if recheck else "Akismet"
+    if answer == Comment.Akismet.SPAM:
+        comment.status, comment.moderation_reason = Comment.Status.SPAM, f"{prefix}: spam."
+    elif answer == Comment.Akismet.DISCARD:
+        comment.status, comment.moderation_reason = Comment.Status.SPAM, f"{prefix}: blatant spam (discard)."
+    elif answer == Comment.Akismet.UNAVAILABLE:
+        # An auto-approval's reason no longer applies; a hold's reason still does.
+        held_for = comment.moderation_reason if comment.status == Comment.Status.PENDING else ""
+        comment.status = Comment.Status.PENDING
+        comment.moderation_reason = " ".join(filter(None, [held_for, "Akismet unavailable: held, will recheck."]))
+
+
+def comments_akismet_recheck(*, limit: int = 200) -> dict[str, int]:
+    """Ask Akismet again about held comments it could not check (an outage). Returns counts by answer.
+
+    Only comments still pending: an editor's decision meanwhile stands. A
+    "not spam" answer leaves the comment held (an editor approves it); spam
+    moves it to Spam. Stops at the first failure: Akismet is still down.
+    """
+    counts = {"ham": 0, "spam": 0, "discard": 0, "unavailable": 0}
+    batch = Comment.objects.pending().filter(akismet=Comment.Akismet.UNAVAILABLE).select_related("article")
+    for comment in batch.order_by("id")[:limit]:
+        answer = akismet_check(comment=comment)
+        counts[answer] += 1
+        if answer == Comment.Akismet.UNAVAILABLE:
+            break
+        apply_akismet_answer(comment, answer, recheck=True)
+        Comment.objects.filter(pk=comment.pk, status=Comment.Status.PENDING).update(
+            akismet=comment.akismet, status=comment.status, moderation_reason=comment.moderation_reason
+        )
+    return counts
+
+
+def comment_akismet_feedback(*, comment_id: int, spam: bool) -> bool:
+    """Send an editor's decision to Akismet (submit-spam / submit-ham). True if sent.
+
+    Akismet errors are raised (the task logs them). Records the decision on
+    the comment, so a repeated decision is not sent twice.
+    """
+    if not akismet_enabled():
+        return False
+    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    wanted = Comment.Akismet.SPAM if spam else Comment.Akismet.HAM
+    if comment is None or comment.akismet == wanted or not comment.email:
+        return False
+    akismet_submit(comment=comment, spam=spam)
+    Comment.objects.filter(pk=comment.pk).update(akismet=wanted)
+    return True

@@ -58,7 +58,7 @@ def send_trust_confirmation(comment_id: int) -> bool:
 @task(queue_name="default")
 def akismet_feedback(comment_id: int, spam: bool) -> bool:
     try:
-        return services.comment_akismet_feedback(comment_id=comment_id, spam=spam)
+        return spamcheck.comment_akismet_feedback(comment_id=comment_id, spam=spam)
     except spamcheck.UNAVAILABLE_ERRORS:
         # Feedback only trains Akismet; losing one report is harmless, so no retry queue.
         logger.warning("comments: Akismet feedback for %s not sent", comment_id, exc_info=True)

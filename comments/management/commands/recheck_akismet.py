@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from comments.services import comments_akismet_recheck
-from comments.spamcheck import akismet_enabled
+from comments.spamcheck import akismet_enabled, comments_akismet_recheck
 
 
 class Command(BaseCommand):
