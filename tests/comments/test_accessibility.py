@@ -96,6 +96,13 @@ def test_every_comment_page_is_valid_html5(client, settings, tmp_path):
         "failed-form": Client().post(post, comment_data(article, name="", email="bad"), REMOTE_ADDR="203.0.113.1"),
         "reply": client.get(reverse("comments:reply", args=[parent.pk])),
     }
+    from comments import trust
+
+    record, _ = trust.trust_for_confirmation(email="ada@example.org", name="Ada Reader")
+    confirm = reverse("comments:trust_confirm", args=[trust.confirmation_token(trust=record, name="Ada Reader")])
+    pages["trust-confirm"] = client.get(confirm)
+    pages["trust-confirmed"] = client.post(confirm)
+    pages["commenter-settings"] = client.get(reverse("comments:commenter", args=[trust.settings_token(record.email)]))
     pages["article"] = client.get(article.get_absolute_url())
     pages["report"] = Client().post(reverse("comments:report", args=[parent.pk]), REMOTE_ADDR="203.0.113.3")
     settings.COMMENTS_THROTTLE_PER_IP = 0
@@ -103,6 +110,9 @@ def test_every_comment_page_is_valid_html5(client, settings, tmp_path):
     assert {name: r.status_code for name, r in pages.items()} == {
         "failed-form": 400,
         "reply": 200,
+        "trust-confirm": 200,
+        "trust-confirmed": 200,
+        "commenter-settings": 200,
         "article": 200,
         "report": 200,
         "throttled": 429,
