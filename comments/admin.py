@@ -135,7 +135,11 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
         count = 0
         for comment in queryset:
             before_status, before_akismet = comment.status, comment.akismet
-            service(comment=comment, by=request.user)
+            try:
+                service(comment=comment, by=request.user)
+            except CommentError as exc:  # a refusal is shown, and the other comments still go through
+                self.message_user(request, f"{comment.name}: {exc.message}", messages.ERROR)
+                continue
             tasks.comment_moderated_enqueue(comment, before_status=before_status, before_akismet=before_akismet)
             count += 1
         self.message_user(request, f"{count} comment{'s' if count != 1 else ''} {verb}.", messages.SUCCESS)
