@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from comments import services
+from comments import services, tasks
+from comments.errors import CommentError
 from comments.forms import StaffReplyForm
-from comments.models import Comment, ModerationWord
+from comments.models import Comment, CommenterTrust, ModerationSettings, ModerationWord
 from reex.admin_paginator import ScaleAdminMixin, recent_related_filter
 
 _STATUS_COLOURS = {
@@ -24,7 +25,16 @@ _STATUS_COLOURS = {
 class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
     """The moderation queue: pending comments first, newest first within each status."""
 
-    list_display = ("status_badge", "name", "excerpt", "article_title", "received", "moderated", "reply_link")
+    list_display = (
+        "status_badge",
+        "name",
+        "excerpt",
+        "article_title",
+        "received",
+        "moderated",
+        "reports",
+        "reply_link",
+    )
     list_display_links = ("name",)
     list_filter = ("status", recent_related_filter("article"), "is_staff_reply", "created_at")
     search_fields = ("name", "email", "body", "article__title")
@@ -43,6 +53,7 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
         "is_staff_reply",
         "created_at",
         "moderation_reason",
+        "akismet",
         "moderated_by",
         "moderated_at",
         "ip_address",
@@ -54,11 +65,19 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
         "is_staff_reply",
         "created_at",
         "moderation_reason",
+        "akismet",
         "moderated_by",
         "moderated_at",
         "ip_address",
         "user_agent",
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(report_count=Count("reports"))
+
+    @admin.display(description="Reports", ordering="report_count")
+    def reports(self, obj):
+        return obj.report_count or ""
 
     def get_ordering(self, request):
         if request.GET.get("status__exact"):
@@ -115,7 +134,13 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
     def _bulk(self, request, queryset, service, verb):
         count = 0
         for comment in queryset:
-            service(comment=comment, by=request.user)
+            before_status, before_akismet = comment.status, comment.akismet
+            try:
+                service(comment=comment, by=request.user)
+            except CommentError as exc:  # a refusal is shown, and the other comments still go through
+                self.message_user(request, f"{comment.name}: {exc.message}", messages.ERROR)
+                continue
+            tasks.comment_moderated_enqueue(comment, before_status=before_status, before_akismet=before_akismet)
             count += 1
         self.message_user(request, f"{count} comment{'s' if count != 1 else ''} {verb}.", messages.SUCCESS)
 
@@ -138,6 +163,7 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
             obj.status = form.initial["status"]
             super().save_model(request, obj, form, change)
             services.MODERATE_TO[new_status](comment=obj, by=request.user)
+            tasks.comment_moderated_enqueue(obj, before_status=form.initial["status"], before_akismet=obj.akismet)
         else:
             super().save_model(request, obj, form, change)
 
@@ -153,9 +179,10 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 reply = services.comment_reply_as_staff(parent=parent, by=request.user, body=form.cleaned_data["body"])
-            except services.DuplicateComment:
-                form.add_error("body", "You already posted exactly this reply.")
+            except CommentError as exc:
+                form.add_error("body", exc.message)
             else:
+                tasks.reply_notice_enqueue(reply)
                 self.message_user(request, f"Your reply to {parent.name} is published.", messages.SUCCESS)
                 return redirect("admin:comments_comment_change", reply.pk)
         context = {
@@ -173,3 +200,30 @@ class ModerationWordAdmin(admin.ModelAdmin):
     list_display = ("word", "kind", "note", "created_at")
     list_filter = ("kind",)
     search_fields = ("word", "note")
+
+
+@admin.register(CommenterTrust)
+class CommenterTrustAdmin(admin.ModelAdmin):
+    """Commenters who confirmed their email by link; their comments from a proven browser appear at once."""
+
+    list_display = ("email", "name", "confirmed_at", "withdrawn_at", "confirmation_sent_at")
+    list_filter = ("withdrawn_at",)
+    search_fields = ("email", "name")
+    readonly_fields = ("email", "confirmed_at", "confirmation_sent_at")
+    fields = ("email", "name", "confirmed_at", "withdrawn_at", "confirmation_sent_at")
+
+    def has_add_permission(self, request):
+        return False  # only the commenter's own link creates trust
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(admin.ModelAdmin):
+    """One row: the settings editors tune without a deploy."""
+
+    list_display = ("__str__", "report_threshold")
+
+    def has_add_permission(self, request):
+        return not ModerationSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

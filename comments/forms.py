@@ -1,5 +1,8 @@
+import functools
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
+from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.core.validators import URLValidator
 
@@ -21,6 +24,11 @@ class CommentForm(forms.Form):
 
     Besides the visible fields it carries the parent comment for replies, a
     signed "shown at" timestamp, and a honeypot field that people never see.
+
+    The timestamp is never rendered into a page: comments.js fetches it from
+    comments:form_token when the form is first seen or focused, so a cached
+    page behaves like a fresh one. A form sent without it (no JavaScript) is
+    accepted and held (`form_age` None).
     """
 
     name = forms.CharField(max_length=80, strip=True)
@@ -42,8 +50,6 @@ class CommentForm(forms.Form):
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
-        if not self.is_bound:
-            self.initial.setdefault("ts", form_timestamp())
         self.fields["name"].widget.attrs.update(autocomplete="name")
         self.fields["email"].widget.attrs.update(autocomplete="email")
         self.fields["url"].widget.attrs.update(autocomplete="url", placeholder="https://")
@@ -100,7 +106,11 @@ class CommentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        age = form_age_seconds(self.data.get("ts", ""))
+        token = self.data.get("ts", "")
+        if not token:
+            cleaned["form_age"] = None  # sent without JavaScript: accepted, held (comments.moderation)
+            return cleaned
+        age = form_age_seconds(token)
         if age is None or age > FORM_MAX_AGE_SECONDS:
             # Shown above the form (a hidden field cannot show its own error), and the
             # re-rendered form gets a fresh timestamp so sending it again works.
@@ -110,6 +120,19 @@ class CommentForm(forms.Form):
         else:
             cleaned["form_age"] = max(age, 0.0)
         return cleaned
+
+
+@functools.cache
+def blank_form_html() -> str:
+    """The fields of an empty comment form, rendered once per process.
+
+    Every cold article render shows this form, and crispy takes milliseconds
+    to lay it out; an empty form has nothing per article or per visitor in it
+    (the action URL, the token and CSRF are outside or filled by comments.js),
+    so the HTML is the same every time. Forms with values or errors are
+    rendered normally.
+    """
+    return render_crispy_form(CommentForm(article=None))
 
 
 class StaffReplyForm(forms.Form):

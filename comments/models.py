@@ -37,6 +37,13 @@ class Comment(models.Model):
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
 
+    class Akismet(models.TextChoices):
+        NOT_CHECKED = "", "Not checked"
+        HAM = "ham", "Not spam"
+        SPAM = "spam", "Spam"
+        DISCARD = "discard", "Blatant spam"
+        UNAVAILABLE = "unavailable", "Akismet unavailable: to recheck"
+
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
     name = models.CharField(max_length=80)
@@ -60,6 +67,8 @@ class Comment(models.Model):
     # On an approved reply: set once the parent's author was emailed about it (or it was found that no
     # email is due), only after the SMTP server accepted it, so send_pending_email retries after an outage.
     reply_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Akismet's answer (comments.spamcheck), or an editor's decision sent back to it; "unavailable" is rechecked.
+    akismet = models.CharField(max_length=11, choices=Akismet.choices, blank=True, default="", editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -140,3 +149,76 @@ class ModerationWord(models.Model):
 
     def __str__(self):
         return f"{self.word} ({self.get_kind_display()})"
+
+
+class CommenterTrustQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(confirmed_at__isnull=False, withdrawn_at__isnull=True)
+
+
+class CommenterTrust(models.Model):
+    """A commenter who proved, by a one-time link sent to them, that they control their email address.
+
+    Proof lives in the commenter's browser as a signed cookie bound to `secret`
+    (comments.trust); withdrawing rotates `secret`, so every such cookie stops
+    working at once. The confirmation link carries `link_nonce`, rotated when
+    the link is used, so a link works once.
+    """
+
+    email = models.EmailField(max_length=254, unique=True, help_text="Lower-cased.")
+    name = models.CharField(max_length=80, help_text="Comments must use this name (any case) to be trusted.")
+    secret = models.CharField(max_length=64, editable=False)
+    link_nonce = models.CharField(max_length=64, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, help_text="The commenter withdrew their trust.")
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommenterTrustQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "trusted commenter"
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.withdrawn_at is None
+
+
+class CommentReport(models.Model):
+    """A reader's report of an approved comment. One per reader (by a keyed hash of their IP) per comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    # HMAC of the reporter's IP address: enough to count one report per reader, without storing the address.
+    reporter_key = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("comment", "reporter_key", name="comment_report_once_per_reader"),
+        ]
+
+    def __str__(self):
+        return f"Report on comment {self.comment_id}"
+
+
+class ModerationSettings(models.Model):
+    """Settings editors change in the admin without a deploy. One row (pk=1)."""
+
+    report_threshold = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="An approved comment reported by this many readers goes back to the moderation queue "
+        "(hidden until an editor approves it again). 0 = never automatically.",
+    )
+
+    class Meta:
+        verbose_name = "moderation settings"
+        verbose_name_plural = "moderation settings"
+
+    def __str__(self):
+        return "Moderation settings"
+
+    @classmethod
+    def load(cls) -> "ModerationSettings":
+        return cls.objects.get_or_create(pk=1)[0]

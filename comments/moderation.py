@@ -5,11 +5,18 @@ A new comment is judged once, when it arrives, in this order:
 1. Spam (kept, hidden, reviewable in the queue): the honeypot field is filled,
    the form came back faster than a person can type, or any field matches a
    "Mark as spam" ModerationWord.
-2. Held for an editor: two or more links in the text, or a "Hold" ModerationWord.
-   This wins over rule 3.
-3. Approved at once: the same email already has an approved comment
-   (COMMENTS_AUTO_APPROVE_KNOWN, on by default).
+2. Held for an editor: the form carried no timing token (sent without
+   JavaScript, so its speed could not be measured), two or more links in the
+   text, or a "Hold" ModerationWord. This wins over rule 3.
+3. Approved at once: a trusted commenter (COMMENTS_AUTO_APPROVE_KNOWN, on by
+   default): the same name and email as a commenter who proved they control
+   that email (comments.trust), posting from a browser holding that proof, and
+   the email already has an approved comment.
 4. Otherwise pending: nothing a visitor writes appears before an editor approves it.
+
+The timing token is not in the page (a cached page would freeze it): the
+browser fetches it from comments:form_token when the form is first seen or
+focused, so the time trap measures the same thing on cached and fresh pages.
 
 docs/comments.md explains these rules to editors; keep the two in step.
 """
@@ -66,22 +73,43 @@ def _matching_word(kind: str, haystacks: list[str]) -> str | None:
     return None
 
 
+HELD_WITHOUT_JS_REASON = "Held: sent without JavaScript (no form token), so its speed could not be checked."
+
+
 def judge(
-    *, name: str, email: str, url: str, body: str, ip_address: str | None, honeypot: str, form_age: float
+    *,
+    name: str,
+    email: str,
+    url: str,
+    body: str,
+    ip_address: str | None,
+    honeypot: str,
+    form_age: float | None,
+    trusted: bool = False,
 ) -> Verdict:
-    """Decide the starting status of a new comment (see the module docstring for the order)."""
+    """Decide the starting status of a new comment (see the module docstring for the order).
+
+    `form_age` is None when the form carried no timing token; `trusted` says the
+    poster proved control of `email` under this name (comments.trust decides it).
+    """
     if honeypot:
         return Verdict(Comment.Status.SPAM, "Filled the hidden honeypot field.")
-    if form_age < settings.COMMENTS_MIN_SECONDS:
+    if form_age is not None and form_age < settings.COMMENTS_MIN_SECONDS:
         return Verdict(Comment.Status.SPAM, f"Sent {form_age:.1f}s after the form was shown: too fast for a person.")
     fields = [name, email, url, body, ip_address or ""]
     if word := _matching_word(ModerationWord.Kind.BLOCK, fields):
         return Verdict(Comment.Status.SPAM, f"Matches the block list: {word!r}.")
+    if form_age is None:
+        return Verdict(Comment.Status.PENDING, HELD_WITHOUT_JS_REASON)
     links = count_links(body)
     if links >= HOLD_LINK_COUNT:
         return Verdict(Comment.Status.PENDING, f"Held: contains {links} links.")
     if word := _matching_word(ModerationWord.Kind.HOLD, fields):
         return Verdict(Comment.Status.PENDING, f"Held: matches the moderation list: {word!r}.")
-    if settings.COMMENTS_AUTO_APPROVE_KNOWN and Comment.objects.approved().filter(email__iexact=email).exists():
-        return Verdict(Comment.Status.APPROVED, "Auto-approved: this email has an approved comment.")
+    if (
+        trusted
+        and settings.COMMENTS_AUTO_APPROVE_KNOWN
+        and Comment.objects.approved().filter(email__iexact=email).exists()
+    ):
+        return Verdict(Comment.Status.APPROVED, "Auto-approved: a trusted commenter (name, email and browser proven).")
     return Verdict(Comment.Status.PENDING, "")

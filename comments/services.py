@@ -1,5 +1,18 @@
-"""State-changing operations on comments. Views, the admin, tasks and commands call these."""
+"""State-changing operations on comments. Views, the admin, tasks and commands call these.
 
+Services never enqueue background work (comments.tasks imports this module,
+never the reverse): the caller enqueues on commit, through the helpers at the
+end of comments.tasks. Refusals raise comments.errors.CommentError.
+
+Longer than 400 lines for a reason: the moderation moves, the notification
+emails and the privacy operations all lock comment rows the same way and
+share `_moderate`; the trust, Akismet and spam-rule logic already live in
+comments.trust, comments.spamcheck and comments.moderation. The email
+builder here (`_send`) is due to move to the shared helper in reex/.
+"""
+
+import hashlib
+import hmac
 import logging
 import smtplib
 from datetime import timedelta
@@ -8,7 +21,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -16,19 +28,19 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Comment
+from comments import spamcheck, trust
+from comments.errors import CommentError, DuplicateComment
+from comments.models import Comment, CommentReport, ModerationSettings
 from comments.moderation import judge
 
 logger = logging.getLogger(__name__)
 
 _UNSUBSCRIBE_SALT = "comments.reply-unsubscribe"
-_BATCH_KEY = "comments:moderators-batch"
 ERASED_NAME = "Anonymous"
 ERASED_BODY = "[This comment was removed at its author's request.]"
 
 
-class DuplicateComment(Exception):
-    """The same person already posted exactly this text on this article."""
+__all__ = ["CommentError", "DuplicateComment"]  # re-exported: callers catch them from here
 
 
 def _is_duplicate(exc: IntegrityError) -> bool:
@@ -48,49 +60,91 @@ def comment_submit(
     ip_address: str | None,
     user_agent: str,
     honeypot: str,
-    form_age: float,
+    form_age: float | None,
+    trusted: bool = False,
 ) -> Comment:
     """Store a visitor's comment with the status the moderation rules give it.
 
-    Raises DuplicateComment for an identical repeat (enforced by a unique
-    constraint, so it holds under simultaneous posts too). Moderators are told
-    about pending comments by a background task, batched.
+    `form_age` is None for a form sent without its timing token (held);
+    `trusted` comes from comments.trust.is_trusted. Raises DuplicateComment for
+    an identical repeat (enforced by a unique constraint, so it holds under
+    simultaneous posts too). The caller enqueues the notices
+    (comments.tasks.comment_submitted_enqueue).
     """
     verdict = judge(
-        name=name, email=email, url=url, body=body, ip_address=ip_address, honeypot=honeypot, form_age=form_age
+        name=name,
+        email=email,
+        url=url,
+        body=body,
+        ip_address=ip_address,
+        honeypot=honeypot,
+        form_age=form_age,
+        trusted=trusted,
     )
+    comment = Comment(
+        article=article,
+        parent=parent,
+        name=name,
+        email=email,
+        url=url,
+        body=body,
+        notify_replies=notify_replies,
+        status=verdict.status,
+        moderation_reason=verdict.reason,
+        ip_address=ip_address,
+        user_agent=user_agent[:300],
+    )
+    if verdict.status != Comment.Status.SPAM and spamcheck.akismet_enabled():
+        # Asked before the row exists and outside any transaction: a slow Akismet holds no lock.
+        spamcheck.apply_akismet_answer(comment, spamcheck.akismet_check(comment=comment))
     try:
         with transaction.atomic():
-            comment = Comment.objects.create(
-                article=article,
-                parent=parent,
-                name=name,
-                email=email,
-                url=url,
-                body=body,
-                notify_replies=notify_replies,
-                status=verdict.status,
-                moderation_reason=verdict.reason,
-                ip_address=ip_address,
-                user_agent=user_agent[:300],
-            )
+            comment.save(force_insert=True)
     except IntegrityError as exc:
         if _is_duplicate(exc):
             raise DuplicateComment from exc
         raise
-    if comment.status == Comment.Status.PENDING:
-        transaction.on_commit(lambda: _schedule_moderator_notice(comment.pk))
-    elif comment.status == Comment.Status.APPROVED:
-        transaction.on_commit(lambda: _schedule_reply_notice(comment.pk))
     return comment
+
+
+def comment_report(*, comment_id: int, ip_address: str | None) -> bool:
+    """A reader reports an approved comment. False if it is not reportable (gone, not approved).
+
+    One report per reader and comment (a repeat is accepted and changes
+    nothing: the reader is not told whether they counted). Once the reports
+    reach the editors' threshold (ModerationSettings), the comment goes back
+    to the queue, hidden until an editor approves it again; an editor's later
+    approval stands until as many new reports arrive.
+    """
+    comment = Comment.objects.approved().filter(pk=comment_id).first()
+    if comment is None:
+        return False
+    key = hmac.new(settings.SECRET_KEY.encode(), (ip_address or "").encode(), hashlib.sha256).hexdigest()
+    with transaction.atomic():
+        _, created = CommentReport.objects.get_or_create(comment=comment, reporter_key=key)
+    threshold = ModerationSettings.load().report_threshold
+    if created and threshold:
+        since = comment.moderated_at if comment.moderated_by_id else None
+        reports = comment.reports.filter(created_at__gte=since) if since else comment.reports.all()
+        count = reports.count()
+        if count >= threshold:
+            _moderate(
+                comment=comment,
+                by=None,
+                status=Comment.Status.PENDING,
+                reason=f"Reported by {count} readers: back in the queue.",
+            )
+    return True
 
 
 def _moderate(*, comment: Comment, by, status: str, reason: str) -> Comment:
     """Move a comment to `status`, recording who and when.
 
     Idempotent: the row is locked, and a comment already in `status` is left
-    as it is (the first moderator stays on record, no second notification),
-    so two editors approving at once do exactly one approval.
+    as it is (the first moderator stays on record), so two editors approving
+    at once do exactly one approval. An approved reply's notice is the
+    caller's to enqueue (comments.tasks.reply_notice_enqueue); it is sent once
+    whoever enqueues it.
     """
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -98,14 +152,11 @@ def _moderate(*, comment: Comment, by, status: str, reason: str) -> Comment:
             changed = False
         else:
             changed = True
-            became_approved = status == Comment.Status.APPROVED
             locked.status = status
             locked.moderated_by = by
             locked.moderated_at = timezone.now()
             locked.moderation_reason = reason
             locked.save(update_fields=["status", "moderated_by", "moderated_at", "moderation_reason"])
-            if became_approved:
-                transaction.on_commit(lambda: _schedule_reply_notice(locked.pk))
     for field in ("status", "moderated_by_id", "moderated_at", "moderation_reason"):
         setattr(comment, field, getattr(locked, field))
     if changed:
@@ -162,38 +213,10 @@ def comment_reply_as_staff(*, parent: Comment, by, body: str) -> Comment:
         if _is_duplicate(exc):
             raise DuplicateComment from exc
         raise
-    transaction.on_commit(lambda: _schedule_reply_notice(reply.pk))
     return reply
 
 
 # --- Notifications --------------------------------------------------------------------------
-
-
-def _schedule_moderator_notice(comment_id: int) -> None:
-    """Queue the moderators' email; comments arriving within the batch window share one email."""
-    from comments.tasks import notify_moderators
-
-    window = settings.COMMENTS_NOTIFY_BATCH_SECONDS
-    if window > 0 and notify_moderators.get_backend().supports_defer:
-        # The first comment of a window schedules one deferred send; it picks up
-        # every comment not yet notified, including the ones that arrive meanwhile.
-        try:
-            first_of_window = cache.add(_BATCH_KEY, comment_id, timeout=window)
-        except Exception:
-            # Cache down: notify at once rather than lose the notice (a few more emails, none missed).
-            logger.exception("comments: cache unavailable, notifying moderators without batching")
-        else:
-            if first_of_window:
-                run_after = timezone.now() + timedelta(seconds=window)
-                notify_moderators.using(run_after=run_after).enqueue(comment_id=comment_id)
-            return
-    notify_moderators.enqueue(comment_id=comment_id)
-
-
-def _schedule_reply_notice(comment_id: int) -> None:
-    from comments.tasks import notify_reply
-
-    notify_reply.enqueue(comment_id=comment_id)
 
 
 def moderator_emails() -> list[str]:
@@ -348,6 +371,7 @@ def _reply_notice_send(reply: Comment) -> bool:
     if not parent.notify_replies or not parent.email or parent.email.lower() == reply.email.lower():
         return False
     unsubscribe_url = _absolute(reverse("comments:unsubscribe", args=[unsubscribe_token(parent.email)]))
+    settings_url = _absolute(reverse("comments:commenter", args=[trust.settings_token(parent.email)]))
     _send(
         template="reply_notice",
         subject=f"New reply to your comment on “{reply.article.title}”",
@@ -358,8 +382,37 @@ def _reply_notice_send(reply: Comment) -> bool:
             "article": reply.article,
             "reply_url": _absolute(reply.get_absolute_url()),
             "unsubscribe_url": unsubscribe_url,
+            "settings_url": settings_url,
         },
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    return True
+
+
+def trust_confirmation_send(*, comment_id: int) -> bool:
+    """Email the author of a held comment a one-time "confirm it's you" link. True if sent.
+
+    Only for a comment still pending (not spam, not approved), at most once per
+    address per COMMENTS_TRUST_RESEND_SECONDS (comments.trust). SMTP errors are
+    raised; the task logs them (the commenter gets a link with their next comment).
+    """
+    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    if comment is None or comment.status != Comment.Status.PENDING or not comment.email:
+        return False
+    record, due = trust.trust_for_confirmation(email=comment.email, name=comment.name)
+    if not due:
+        return False
+    token = trust.confirmation_token(trust=record, name=comment.name)
+    _send(
+        template="trust_confirm",
+        subject=f"Confirm it’s you, and your comments on {settings.SITE_NAME} appear at once",
+        to=[comment.email],
+        context={
+            "comment": comment,
+            "article": comment.article,
+            "confirm_url": _absolute(reverse("comments:trust_confirm", args=[token])),
+            "settings_url": _absolute(reverse("comments:commenter", args=[trust.settings_token(comment.email)])),
+        },
     )
     return True
 

@@ -25,3 +25,12 @@ def comment_allowed(*, ip_address: str, email: str) -> bool:
 
 def retry_after_seconds() -> int:
     return settings.COMMENTS_THROTTLE_WINDOW_SECONDS
+
+
+REPORTS_PER_IP = 10
+REPORTS_WINDOW_SECONDS = 3600
+
+
+def report_allowed(*, ip_address: str) -> bool:
+    """Record a report by this IP address; False past REPORTS_PER_IP in an hour (a reader reports a few, a bot many)."""
+    return within_limit(f"comments:report:ip:{ip_address}", limit=REPORTS_PER_IP, window=REPORTS_WINDOW_SECONDS)

@@ -290,6 +290,12 @@ COMMENTS_THROTTLE_PER_EMAIL = envint("COMMENTS_THROTTLE_PER_EMAIL", 3)
 COMMENTS_THROTTLE_WINDOW_SECONDS = envint("COMMENTS_THROTTLE_WINDOW_SECONDS", 600)
 # New pending comments arriving within this many seconds go to moderators in one email.
 COMMENTS_NOTIFY_BATCH_SECONDS = envint("COMMENTS_NOTIFY_BATCH_SECONDS", 300)
+# At most one "confirm it's you" email per address in this many seconds (comments/trust.py).
+COMMENTS_TRUST_RESEND_SECONDS = envint("COMMENTS_TRUST_RESEND_SECONDS", 3600)
+# Akismet (comments/spamcheck.py): off unless a key is set. The API address is only changed for a local fake.
+AKISMET_API_KEY = envsecret("AKISMET_API_KEY")
+AKISMET_API_URL = envstr("AKISMET_API_URL", "https://rest.akismet.com").rstrip("/")
+AKISMET_TIMEOUT_SECONDS = envint("AKISMET_TIMEOUT_SECONDS", 5)
 
 # --- Newsletter ---
 # Local hour (TIME_ZONE) at which today's digest goes out; it is built

@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
-from comments.forms import CommentForm
+from comments.forms import CommentForm, blank_form_html
 from comments.models import Comment, comments_open
 from comments.visitor import own_pending_ids, remembered_commenter
 
@@ -110,6 +110,8 @@ def comment_section(context, article):
         request.reex_no_cache = True
     return {
         "article": article,
+        # An empty form is the same HTML everywhere: rendered once (comments.forms.blank_form_html).
+        "form_html": blank_form_html() if form is not None and not form.is_bound and not form.initial else "",
         "comments": thread(comments),
         "comment_count": approved_count,
         "comments_open": is_open,

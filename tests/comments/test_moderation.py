@@ -6,7 +6,7 @@ import pytest
 
 from comments.models import Comment, ModerationWord
 from comments.moderation import count_links, form_timestamp
-from tests.comments.conftest import post_comment
+from tests.comments.conftest import post_comment, trust_directly
 
 
 def only_comment():
@@ -22,11 +22,34 @@ def test_new_comment_is_pending_by_default(client, article):
 
 
 @pytest.mark.django_db
-def test_known_email_is_auto_approved(client, article):
+def test_known_email_is_auto_approved_only_with_proof(client, article):
     Comment.objects.create(article=article, name="Ada", email="ada@example.org", body="Earlier.", status="approved")
+    post_comment(client, article, email="ADA@example.org", body="Typed the email.")
+    assert Comment.objects.get(body="Typed the email.").status == Comment.Status.PENDING
+    trust_directly(client, name="Ada Reader", email="ada@example.org")
     post_comment(client, article, email="ADA@example.org", body="Second thoughts.")
     new = Comment.objects.get(body="Second thoughts.")
     assert new.status == Comment.Status.APPROVED
+
+
+@pytest.mark.django_db
+def test_proof_without_an_approved_comment_is_not_enough(client, article):
+    trust_directly(client, name="Ada Reader", email="ada@example.org")
+    post_comment(client, article, body="Confirmed but never approved.")
+    assert Comment.objects.get(body="Confirmed but never approved.").status == Comment.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_token_is_accepted_and_held(client, article):
+    trust_directly(client, name="Ada Reader", email="ada@example.org")
+    Comment.objects.create(article=article, name="Ada", email="ada@example.org", body="Earlier.", status="approved")
+    response = post_comment(client, article, ts="", body="No JavaScript here.")
+    assert response.status_code == 302
+    held = Comment.objects.get(body="No JavaScript here.")
+    assert (held.status, held.moderation_reason) == (
+        Comment.Status.PENDING,
+        "Held: sent without JavaScript (no form token), so its speed could not be checked.",
+    )
 
 
 @pytest.mark.django_db
@@ -56,6 +79,7 @@ def test_two_links_hold_even_a_known_email(client, article):
 @pytest.mark.django_db
 def test_one_link_from_a_known_email_is_approved(client, article):
     Comment.objects.create(article=article, name="Ada", email="ada@example.org", body="Earlier.", status="approved")
+    trust_directly(client, name="Ada Reader", email="ada@example.org")
     post_comment(client, article, body="One source: https://a.example/x")
     assert Comment.objects.get(body__startswith="One").status == Comment.Status.APPROVED
 
@@ -75,6 +99,7 @@ def test_hold_word_holds_a_known_email(client, article):
 @pytest.mark.django_db
 def test_words_match_whole_words_only(client, article):
     Comment.objects.create(article=article, name="Ada", email="ada@example.org", body="Earlier.", status="approved")
+    trust_directly(client, name="Ada Reader", email="ada@example.org")
     ModerationWord.objects.create(word="cialis", kind=ModerationWord.Kind.BLOCK)
     post_comment(client, article, body="A specialist view.")
     assert Comment.objects.get(body="A specialist view.").status == Comment.Status.APPROVED

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import services
+from comments import services, tasks
 from comments.models import Comment
-from tests.comments.conftest import post_comment
+from tests.comments.conftest import post_comment, trust_directly
 from tests.factories import make_user
 
 
@@ -64,7 +64,8 @@ def test_concurrent_approvals_approve_once_and_notify_once(article, smtp_server)
     def approve(editor):
         try:
             barrier.wait()
-            services.comment_approve(comment=Comment.objects.get(pk=reply.pk), by=editor)
+            # The admin enqueues the notice after every approval; only one email may result.
+            tasks.reply_notice_enqueue(services.comment_approve(comment=Comment.objects.get(pk=reply.pk), by=editor))
         finally:
             connection.close()
 
@@ -87,8 +88,9 @@ def test_new_pending_comment_emails_moderators_over_smtp(
     moderator(email="gone@example.org", is_active=False)
     with django_capture_on_commit_callbacks(execute=True):
         post_comment(client, article, name="Ada\u00a0Reader", body="Please moderate me.")
-    (message,) = smtp_server.messages
-    assert sorted(smtp_server.recipients()) == ["boss@example.org", mod.email]
+    (message, confirmation) = smtp_server.messages
+    assert sorted(message["To"].split(", ")) == ["boss@example.org", mod.email]
+    assert (confirmation["To"], confirmation["Subject"].startswith("Confirm it’s you")) == ("ada@example.org", True)
     assert message["Subject"] == "1 new comment awaiting moderation"
     text = message.get_body(("plain",)).get_content()
     assert "Please moderate me." in text
@@ -103,10 +105,12 @@ def test_approved_and_spam_comments_do_not_email_moderators(
 ):
     moderator(email="mod@example.org")
     Comment.objects.create(article=article, name="Ada", email="ada@example.org", body="Earlier.", status="approved")
+    trust_directly(client, name="Ada Reader", email="ada@example.org")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         post_comment(client, article, body="Auto-approved.")
         post_comment(client, article, body="Bot.", homepage="x", email="bot@example.org")
-    assert len(callbacks) == 1  # the approved comment's reply check; nothing for moderators
+    assert Comment.objects.get(body="Auto-approved.").status == "approved"
+    assert len(callbacks) == 0  # a top-level approved comment notifies nobody; spam neither
     assert smtp_server.messages == []
 
 
@@ -138,20 +142,20 @@ def test_a_burst_of_comments_queues_one_deferred_task(article, settings, smtp_se
     assert task.run_after is not None
     DBTaskResult.objects.filter(pk=task.pk).update(run_after=timezone.now() - timedelta(seconds=1))  # the window passed
     call_command("db_worker", "--batch", "--queue-name", "email", "--no-startup-delay", verbosity=0)
-    (message,) = smtp_server.messages
+    (message,) = [m for m in smtp_server.messages if m["To"] == "mod@example.org"]
     assert message["Subject"] == "6 new comments awaiting moderation"
 
 
 @pytest.mark.django_db
 def test_reply_notification_goes_to_opted_in_parent_with_working_unsubscribe(
-    client, article, smtp_server, django_capture_on_commit_callbacks
+    client, article, smtp_server, django_capture_on_commit_callbacks, settings
 ):
     editor = make_user(is_staff=True, first_name="Erin", last_name="Editor", email="erin@reex.example")
     parent = Comment.objects.create(
         article=article, name="Ada", email="ada@example.org", body="Top.", status="approved", notify_replies=True
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.comment_reply_as_staff(parent=parent, by=editor, body="Thanks, Ada.")
+        tasks.reply_notice_enqueue(services.comment_reply_as_staff(parent=parent, by=editor, body="Thanks, Ada."))
     (message,) = smtp_server.messages
     assert smtp_server.recipients() == ["ada@example.org"]
     assert message["Subject"] == f"New reply to your comment on “{article.title}”"
@@ -159,7 +163,8 @@ def test_reply_notification_goes_to_opted_in_parent_with_working_unsubscribe(
     text = message.get_body(("plain",)).get_content()
     assert "Erin Editor (Rare Earth Exchanges staff) replied" in text
     assert unsubscribe_url in text
-    path = unsubscribe_url.removeprefix("http://127.0.0.1:8000")
+    assert f"{settings.SITE_URL}/comments/you/" in text  # trust can be seen and withdrawn from here
+    path = unsubscribe_url.removeprefix(settings.SITE_URL)
 
     confirm = client.get(path)
     assert confirm.status_code == 200 and "Unsubscribe from reply notifications" in confirm.content.decode()
@@ -172,7 +177,7 @@ def test_reply_notification_goes_to_opted_in_parent_with_working_unsubscribe(
 
     smtp_server.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.comment_reply_as_staff(parent=parent, by=editor, body="Second reply.")
+        tasks.reply_notice_enqueue(services.comment_reply_as_staff(parent=parent, by=editor, body="Second reply."))
     assert smtp_server.messages == []
 
 
@@ -184,9 +189,9 @@ def test_no_reply_notification_without_opt_in_or_to_oneself(article, smtp_server
         article=article, name="O", email="o@example.org", body="Own.", status="approved", notify_replies=True
     )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.comment_reply_as_staff(parent=quiet, by=editor, body="Hi Q.")
+        tasks.reply_notice_enqueue(services.comment_reply_as_staff(parent=quiet, by=editor, body="Hi Q."))
         reply = pending(article, email="O@example.org", parent=own, body="Replying to myself.")
-        services.comment_approve(comment=reply, by=editor)
+        tasks.reply_notice_enqueue(services.comment_approve(comment=reply, by=editor))
     assert len(callbacks) == 2
     assert smtp_server.messages == []
 
@@ -199,11 +204,12 @@ def test_pending_reply_notifies_only_once_approved(client, article, smtp_server,
     )
     with django_capture_on_commit_callbacks(execute=True):
         post_comment(client, article, email="ben@example.org", parent=str(parent.pk), body="Reply from Ben.")
-    assert smtp_server.recipients() == []  # no moderator has an email here; Ada hears nothing yet
+    # No moderator has an email here; Ben gets his "confirm it's you" link, Ada hears nothing yet.
+    assert smtp_server.recipients() == ["ben@example.org"]
     reply = Comment.objects.get(body="Reply from Ben.")
     with django_capture_on_commit_callbacks(execute=True):
-        services.comment_approve(comment=reply, by=editor)
-    assert smtp_server.recipients() == ["ada@example.org"]
+        tasks.reply_notice_enqueue(services.comment_approve(comment=reply, by=editor))
+    assert smtp_server.recipients() == ["ben@example.org", "ada@example.org"]
 
 
 @pytest.mark.django_db

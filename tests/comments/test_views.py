@@ -186,7 +186,8 @@ def test_comments_closed_by_the_editor(client):
     approved(article, body="Said before closing.")
     section = comments_section(client.get(article.get_absolute_url()))
     assert section.xpath("string(.//p[contains(@class, 'comments-closed')])") == "Comments are closed."
-    assert section.xpath(".//form") == []
+    # No comment form and no Reply; what was said can still be reported (abuse outlives the discussion).
+    assert [form.get("class") for form in section.xpath(".//form")] == ["comment-report-form"]
     assert section.xpath('.//a[contains(@class, "comment-reply-link")]') == []
     assert "Said before closing." in section.text_content()
     response = post_comment(client, article, body="Too late, but keep my words.")
@@ -339,3 +340,26 @@ def test_page_cache_never_shares_a_pending_comment_and_forgets_on_approval(clien
     after = stranger.get(article.get_absolute_url())
     assert (after["X-Page-Cache"], "Pending words." in after.content.decode()) == ("miss", True)
     assert comments_section(after).xpath("string(.//h2)") == "1 Comment"
+
+
+@pytest.mark.django_db
+def test_the_page_carries_no_per_visitor_part_and_the_token_endpoint_gives_fresh_ones(client, article):
+    from comments.forms import blank_form_html
+    from comments.moderation import form_age_seconds
+
+    first = client.get(article.get_absolute_url())
+    second = Client().get(article.get_absolute_url())
+    for response in (first, second):
+        tree = lxml_html.fromstring(response.content)
+        (ts,) = tree.xpath('//form[@class="comment-form"]//input[@name="ts"]')
+        (csrf,) = tree.xpath('//form[@class="comment-form"]//input[@name="csrfmiddlewaretoken"]')
+        assert (ts.get("value", ""), csrf.get("value")) == ("", "")
+    assert blank_form_html() in first.content.decode()  # the once-rendered fields, not a fresh crispy render
+
+    token = client.get(reverse("comments:form_token"))
+    assert token.status_code == 200
+    assert "no-store" in token["Cache-Control"]
+    data = token.json()
+    assert sorted(data) == ["csrf", "ts"]
+    assert 0 <= form_age_seconds(data["ts"]) < 5
+    assert form_age_seconds("forged") is None
