@@ -615,9 +615,9 @@ def _diff_table(old_lines, new_lines, old_label, new_label) -> str:
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     form = SourceAdminForm
-    list_display = ["__str__", "container", "year", "evidence", "doi", "citing_count"]
-    list_filter = ["evidence", "year"]
-    search_fields = ["title", "authors", "doi", "container"]
+    list_display = ["__str__", "kind", "container", "year", "evidence", "doi", "citing_count"]
+    list_filter = ["kind", "evidence", "year"]
+    search_fields = ["title", "authors", "doi", "container", "publisher", "institution"]
     readonly_fields = ["apa_preview", "cited_by"]
     fieldsets = [
         (None, {"fields": ["paste"]}),
@@ -625,14 +625,18 @@ class SourceAdmin(admin.ModelAdmin):
             "Record",
             {
                 "fields": [
+                    "doi",
+                    "kind",
                     "authors",
                     "year",
                     "title",
                     "container",
+                    "publisher",
+                    "institution",
                     ("volume", "issue", "pages"),
-                    "doi",
                     "url",
                     "evidence",
+                    "citation_key",
                 ]
             },
         ),

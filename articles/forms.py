@@ -157,7 +157,22 @@ class SourceAdminForm(forms.ModelForm):
 
     class Meta:
         model = Source
-        fields = ["authors", "year", "title", "container", "volume", "issue", "pages", "doi", "url", "evidence"]
+        fields = [
+            "kind",
+            "authors",
+            "year",
+            "title",
+            "container",
+            "publisher",
+            "institution",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "url",
+            "evidence",
+            "citation_key",
+        ]
         widgets = {"authors": forms.Textarea(attrs={"rows": 4, "cols": 60})}
 
     def __init__(self, *args, **kwargs):
