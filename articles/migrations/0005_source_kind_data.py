@@ -24,7 +24,8 @@ def forwards(apps, schema_editor):
     Source = apps.get_model("articles", "Source")
     for source in Source.objects.all().iterator():
         source.kind = _kind(source)
-        if source.kind in ("report", "legislation") and source.container:
+        # A report's "container" was its publishing agency; a law's stays its official journal.
+        if source.kind == "report" and source.container:
             source.institution, source.container = source.container, ""
         elif source.kind in ("dataset", "web_page") and source.container:
             source.publisher, source.container = source.container, ""
