@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.models import Tag
@@ -177,6 +178,15 @@ class SourceAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "doi" in self.fields:
+            # For "Fill from DOI" (static/js/admin_source_doi.js): where to ask, and which source this is.
+            self.fields["doi"].widget.attrs.update(
+                {
+                    "data-lookup-url": reverse("admin:articles_source_lookup_doi"),
+                    "data-source-pk": self.instance.pk or "",
+                }
+            )
+            self.fields["doi"].help_text += " “Fill from DOI” fills the fields below from Crossref or DataCite."
         self.paste_error = None
         self.pasted = False
         text = (self.data.get("paste") or "").strip() if self.is_bound else ""
