@@ -471,6 +471,23 @@ class ArticleAuthor(models.Model):
         return f"{self.author} on {self.article}"
 
 
+MARKDOWN_HELP = "Markdown: **bold**, *italic*, [link](https://…), footnotes with [^1] and a line “[^1]: the note”."
+
+
+def _check_plain_text(**fields):
+    """Plain-text fields are printed as typed: Markdown in them would reach readers as literal "**"."""
+    from articles.markdown import check_plain_text
+
+    errors = {}
+    for name, value in fields.items():
+        try:
+            check_plain_text(value)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 class BriefPart(models.Model):
     """An ordered part of an article's brief."""
 
@@ -483,7 +500,9 @@ class BriefPart(models.Model):
 
 class Highlight(BriefPart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="highlights")
-    text = models.CharField(max_length=400, help_text="One bullet, one sentence: a takeaway a reader can repeat.")
+    text = models.CharField(
+        max_length=400, help_text="One bullet, one sentence: a takeaway a reader can repeat. Plain text, no Markdown."
+    )
 
     class Meta(BriefPart.Meta):
         pass
@@ -491,13 +510,17 @@ class Highlight(BriefPart):
     def __str__(self):
         return self.text
 
+    def clean(self):
+        super().clean()
+        _check_plain_text(text=self.text)
+
 
 class Finding(BriefPart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="findings")
     headline = models.CharField(
         max_length=250, help_text='A short claim, e.g. "Russia has the rocks, but not the refineries."'
     )
-    explanation = models.TextField(blank=True, help_text="Markdown.")
+    explanation = models.TextField(blank=True, help_text=MARKDOWN_HELP)
     explanation_html = models.TextField(blank=True, editable=False)
 
     class Meta(BriefPart.Meta):
@@ -516,7 +539,7 @@ class Finding(BriefPart):
 class BriefSection(BriefPart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     heading = models.CharField(max_length=250, help_text='e.g. "Why Investors Should Care".')
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
     body_html = models.TextField(blank=True, editable=False)
 
     class Meta(BriefPart.Meta):
@@ -543,7 +566,7 @@ class Signal(BriefPart):
         choices=Kind.choices,
         help_text="Solid: well supported by the paper. Speculative: what the paper hopes or assumes.",
     )
-    text = models.TextField()
+    text = models.TextField(help_text="Plain text, no Markdown.")
 
     class Meta(BriefPart.Meta):
         verbose_name = "signal vs. noise item"
@@ -551,17 +574,27 @@ class Signal(BriefPart):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
+    def clean(self):
+        super().clean()
+        _check_plain_text(text=self.text)
+
 
 class Limitation(BriefPart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="limitations")
     label = models.CharField(max_length=120, help_text='e.g. "Desk research bias".')
-    text = models.TextField(help_text="Why a reader should hold the finding a little more loosely.")
+    text = models.TextField(
+        help_text="Why a reader should hold the finding a little more loosely. Plain text, no Markdown."
+    )
 
     class Meta(BriefPart.Meta):
         pass
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        super().clean()
+        _check_plain_text(label=self.label, text=self.text)
 
 
 class Citation(BriefPart):
