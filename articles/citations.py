@@ -107,6 +107,8 @@ CITATION_STYLES = {
     "harvard": ("Harvard", "harvard-cite-them-right"),
     "vancouver": ("Vancouver", "nlm-citation-sequence"),
 }
+_DOUBLED_PUNCTUATION = re.compile(r"([?!])((?:</i>|”|\")?)\.")
+_RUN_TOGETHER_DATE = re.compile(r"\b(\d{4})([A-Z][a-z]{2})(\d{1,2})\b")
 _NUMBER_LABEL = re.compile(r"^\s*\[?\d+\]?\.?\s*")
 
 
@@ -156,6 +158,16 @@ def _render(item_json: str, style: str, html: bool) -> str:
     )
     bibliography.register(Citation([CitationItem("item")]))
     text = str(bibliography.bibliography()[0])
+    # citeproc-py adds the style's period after a title that ends in "?" or "!" (citeproc-js does not;
+    # every style here says to drop it).
+    text = _DOUBLED_PUNCTUATION.sub(r"\1\2", text)
+    # Two more citeproc-py slips, each checked against the style's own examples: Chicago prints the
+    # "edition" term of a newspaper article with no edition, and NLM/Vancouver runs the date parts
+    # together ("2025Nov1" for "2025 Nov 1").
+    if "edition" not in item:
+        text = text.replace(" Edition.", "")
+    if CITATION_STYLES[style][1] == "nlm-citation-sequence":
+        text = _RUN_TOGETHER_DATE.sub(r"\1 \2 \3", text)
     # Numbered styles (IEEE, Vancouver) label the entry "[1]" / "1."; a single citation needs no number.
     return (
         _NUMBER_LABEL.sub("", text).strip() if CITATION_STYLES[style][1] in ("ieee", "nlm-citation-sequence") else text
@@ -197,6 +209,71 @@ def source_citations(source) -> list[dict]:
         {"key": key, "label": label, "html": csl_html(item, key), "text": csl_text(item, key)}
         for key, (label, _) in CITATION_STYLES.items()
     ]
+
+
+# --- The brief itself, cited as a news article ------------------------------------------------------------
+
+# Bylines that name a team, not a person: cited as written, never inverted to "Desk, R. R.".
+_TEAM_WORDS = re.compile(r"\b(desk|team|staff|newsroom|editors|editorial|bureau|research)\b", re.IGNORECASE)
+
+
+def _byline_name(name: str) -> dict:
+    name = " ".join(name.split())
+    if _TEAM_WORDS.search(name) or " " not in name:
+        return {"literal": name}
+    given, family = name.rsplit(" ", 1)
+    return {"family": family, "given": given}
+
+
+def article_csl_json(article) -> dict:
+    """CSL-JSON of a brief on this site: a news article by its byline authors, in the site as container.
+
+    `article` is prepared by articles.queries.attach_brief (its `byline_authors`)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    # A brief without a byline is the site's own work (and an author-less item repeats its title in APA).
+    authors = [_byline_name(author.name) for author in getattr(article, "byline_authors", [])]
+    authors = authors or [{"literal": settings.SITE_NAME}]
+    published = article.first_published_at or article.published_at
+    first = authors[0]
+    family = first.get("family") or first.get("literal", "")
+    words = re.findall(r"[A-Za-z]+", anyascii(article.title))
+    key = f"{anyascii(family.split()[0]) if family else 'reex'}{published.year if published else 'nd'}"
+    key += next((w for w in words if len(w) > 3), "brief")
+    data = {
+        "id": re.sub(r"[^A-Za-z0-9]", "", key).lower(),
+        "type": "article-newspaper",
+        "title": article.title,
+        "author": authors,
+        # The site is the "newspaper"; no separate publisher, or IEEE prints the name twice.
+        "container-title": settings.SITE_NAME,
+        "URL": settings.SITE_URL + article.get_absolute_url(),
+    }
+    if published:
+        day = timezone.localtime(published).date()
+        data["issued"] = {"date-parts": [[day.year, day.month, day.day]]}
+    return data
+
+
+def article_citations(article) -> list[dict]:
+    """The "Cite this brief" box: every style of CITATION_STYLES, APA first."""
+    item = article_csl_json(article)
+    return [
+        {"key": key, "label": label, "html": csl_html(item, key), "text": csl_text(item, key)}
+        for key, (label, _) in CITATION_STYLES.items()
+    ]
+
+
+def article_export(article, extension: str) -> tuple[str, str]:
+    """(body, Content-Disposition) of the brief's citation as BibTeX, RIS or CSL-JSON."""
+    item = article_csl_json(article)
+    body = {"bib": csl_to_bibtex, "ris": csl_to_ris}.get(extension)
+    text = body(item) if body else json.dumps([item], ensure_ascii=False, indent=2)
+    authors = item["author"]
+    first = (authors[0].get("family") or authors[0].get("literal")) if authors else "brief"
+    year = item.get("issued", {}).get("date-parts", [[None]])[0][0]
+    return text, content_disposition(citation_filename_stem(first, year), extension)
 
 
 # --- BibTeX and RIS, written from the CSL-JSON item ----------------------------------------------------

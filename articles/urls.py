@@ -39,6 +39,11 @@ urlpatterns = [
     re_path(
         r"^sources/(?P<pk>[0-9]+)/citation\.(?P<extension>bib|ris|json)$", views.source_citation, name="source-citation"
     ),
+    re_path(
+        r"^news/(?P<slug>[-a-zA-Z0-9_]+)/citation\.(?P<extension>bib|ris|json)$",
+        views.article_citation,
+        name="article-citation",
+    ),
     path("search/", views.search, name="search"),
     # Feeds: the site, then the same per section, tag and author.
     path("feed/", conditional_page(feeds.LatestRSS()), name="feed"),

@@ -386,6 +386,18 @@ def source_citation(request, pk, extension):
 
 
 @require_safe
+def article_citation(request, slug, extension):
+    """The brief itself as a citation file (BibTeX, RIS or CSL-JSON), for reference managers."""
+    article = with_bylines(Article.objects.published()).filter(slug=slug).first()
+    if article is None:
+        raise Http404("No such article")
+    body, disposition = citations.article_export(attach_brief(article), extension)
+    response = HttpResponse(body, content_type=CITATION_FORMATS[extension][1])
+    response["Content-Disposition"] = disposition
+    return response
+
+
+@require_safe
 def search(request):
     form = SearchForm(request.GET or None)
     page = None
