@@ -43,6 +43,10 @@ class ArticleAdminForm(forms.ModelForm):
     )
     hero_image = CheckedImageField(required=False, help_text=IMAGE_HELP)
 
+    class Media:
+        # Live preview under each Markdown field (intro, bottom line, findings, free sections).
+        js = ["js/admin_markdown_preview.js"]
+
     class Meta:
         model = Article
         fields = [
@@ -67,6 +71,9 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+        if "intro" in self.fields:
+            # Where static/js/admin_markdown_preview.js sends the Markdown fields' text to be rendered.
+            self.fields["intro"].widget.attrs["data-markdown-preview"] = reverse("articles:markdown-preview")
         # Headlines and standfirsts are read whole; give them room.
         for name, rows in (("title", None), ("standfirst", 3), ("intro", 10), ("bottom_line", 5)):
             if name in self.fields:

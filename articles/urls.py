@@ -69,6 +69,7 @@ urlpatterns = [
     ),
     path("robots.txt", views.robots_txt, name="robots"),
     # Previews of unpublished articles: staff, and signed share links for outside reviewers.
+    path("preview/markdown/", previews.markdown_preview, name="markdown-preview"),
     path("preview/<int:pk>/", previews.staff_preview, name="preview"),
     path("preview/s/<str:token>/", previews.shared_preview, name="preview_shared"),
 ]
