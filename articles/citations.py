@@ -6,8 +6,10 @@ it by citeproc-py with the official CSL styles, and BibTeX and RIS are written f
 say something another does not. The type in each vocabulary comes from articles/source_types.py.
 """
 
+import hashlib
 import html as html_lib
 import json
+import logging
 import re
 from functools import lru_cache
 from urllib.parse import quote
@@ -16,6 +18,7 @@ import bibtexparser
 import rispy
 from anyascii import anyascii
 from bibtexparser.middlewares import LatexDecodingMiddleware
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -31,6 +34,8 @@ from articles.source_types import (
     kind_from_ris,
     kind_mapping,
 )
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "CITATION_STYLES",
@@ -107,6 +112,11 @@ CITATION_STYLES = {
     "harvard": ("Harvard", "harvard-cite-them-right"),
     "vancouver": ("Vancouver", "nlm-citation-sequence"),
 }
+# Bump when the rendering code changes, so no cached citation outlives it.
+_CACHE_VERSION = "1"
+_CACHE_SECONDS = 30 * 24 * 3600
+_MEMO_SIZE = 4096
+_memo: dict[str, str] = {}
 _DOUBLED_PUNCTUATION = re.compile(r"([?!])((?:</i>|”|\")?)\.")
 _RUN_TOGETHER_DATE = re.compile(r"\b(\d{4})([A-Z][a-z]{2})(\d{1,2})\b")
 _NUMBER_LABEL = re.compile(r"^\s*\[?\d+\]?\.?\s*")
@@ -145,8 +155,46 @@ def _escaped(value):
     return value
 
 
-@lru_cache(maxsize=4096)
+def _cache_key(item_json: str, style: str, html: bool) -> str:
+    return "csl:" + hashlib.sha256(f"{_CACHE_VERSION}|{style}|{html}|{item_json}".encode()).hexdigest()
+
+
+def _render_batch(item_json: str, wanted: list[tuple[str, bool]]) -> list[str]:
+    """Formatted citations of one item, each (style, html) memoised in the process and in the shared cache.
+
+    citeproc-py is pure Python: one rendering takes tens of milliseconds (bench/citations.py), so each
+    (item, style, format) is rendered once per deployment and then read from the cache (Redis in
+    production; one round trip for the whole box), where the key changes whenever the item does.
+    A cache outage only costs time."""
+    keys = {want: _cache_key(item_json, *want) for want in wanted}
+    missing = [key for key in keys.values() if key not in _memo]
+    if missing:
+        try:
+            found = cache.get_many(missing)
+        except Exception:  # the cache is an optimisation; the citation can always be rendered
+            logger.warning("Citation cache unavailable", exc_info=True)
+            found = {}
+        rendered = {}
+        for want, key in keys.items():
+            if key in missing and key not in found:
+                rendered[key] = _render_uncached(item_json, *want)
+        if rendered:
+            try:
+                cache.set_many(rendered, timeout=_CACHE_SECONDS)
+            except Exception:
+                logger.warning("Citation cache unavailable", exc_info=True)
+        if len(_memo) > _MEMO_SIZE:
+            _memo.clear()
+        _memo.update(found)
+        _memo.update(rendered)
+    return [_memo[keys[want]] for want in wanted]
+
+
 def _render(item_json: str, style: str, html: bool) -> str:
+    return _render_batch(item_json, [(style, html)])[0]
+
+
+def _render_uncached(item_json: str, style: str, html: bool) -> str:
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
@@ -181,7 +229,20 @@ def csl_text(item: dict, style: str = "apa") -> str:
 
 def csl_html(item: dict, style: str = "apa") -> str:
     """The same as escaped HTML (titles in italics as the style says), the DOI or URL made a link."""
-    html = _render(json.dumps(item, sort_keys=True, ensure_ascii=False), style, True)
+    return _linked(_render(json.dumps(item, sort_keys=True, ensure_ascii=False), style, True), item)
+
+
+def csl_html_all(item: dict) -> list[dict]:
+    """The "Cite this" box: [{"key", "label", "html"}] for every style of CITATION_STYLES, APA first."""
+    item_json = json.dumps(item, sort_keys=True, ensure_ascii=False)
+    htmls = _render_batch(item_json, [(key, True) for key in CITATION_STYLES])
+    return [
+        {"key": key, "label": label, "html": _linked(html, item)}
+        for (key, (label, _)), html in zip(CITATION_STYLES.items(), htmls, strict=True)
+    ]
+
+
+def _linked(html: str, item: dict) -> str:
     link = item.get("URL", "")
     # The style prints the DOI as https://doi.org/ + the DOI as stored (a SICI DOI with its < and >);
     # the link itself goes to the percent-encoded URL.
@@ -203,12 +264,8 @@ def source_apa_html(source) -> str:
 
 
 def source_citations(source) -> list[dict]:
-    """Every style of the "Cite this" box: [{"key", "label", "html", "text"}], APA first."""
-    item = source_csl_json(source)
-    return [
-        {"key": key, "label": label, "html": csl_html(item, key), "text": csl_text(item, key)}
-        for key, (label, _) in CITATION_STYLES.items()
-    ]
+    """Every style of the "Cite this" box: [{"key", "label", "html"}], APA first."""
+    return csl_html_all(source_csl_json(source))
 
 
 # --- The brief itself, cited as a news article ------------------------------------------------------------
@@ -258,11 +315,7 @@ def article_csl_json(article) -> dict:
 
 def article_citations(article) -> list[dict]:
     """The "Cite this brief" box: every style of CITATION_STYLES, APA first."""
-    item = article_csl_json(article)
-    return [
-        {"key": key, "label": label, "html": csl_html(item, key), "text": csl_text(item, key)}
-        for key, (label, _) in CITATION_STYLES.items()
-    ]
+    return csl_html_all(article_csl_json(article))
 
 
 def article_export(article, extension: str) -> tuple[str, str]:
