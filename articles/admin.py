@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +24,7 @@ from reversion.models import Version
 
 from articles import previews
 from articles.citations import source_apa_html
+from articles.doi_lookup import DoiLookupError, doi_lookup
 from articles.forms import ArticleAdminForm, AuthorAdminForm, PublishForm, SourceAdminForm, WorkflowForm
 from articles.models import (
     Article,
@@ -581,9 +582,9 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     form = SourceAdminForm
-    list_display = ["__str__", "container", "year", "evidence", "doi", "citing_count"]
-    list_filter = ["evidence", "year"]
-    search_fields = ["title", "authors", "doi", "container"]
+    list_display = ["__str__", "kind", "container", "year", "evidence", "doi", "citing_count"]
+    list_filter = ["kind", "evidence", "year"]
+    search_fields = ["title", "authors", "doi", "container", "publisher", "institution"]
     readonly_fields = ["apa_preview", "cited_by"]
     fieldsets = [
         (None, {"fields": ["paste"]}),
@@ -591,14 +592,18 @@ class SourceAdmin(admin.ModelAdmin):
             "Record",
             {
                 "fields": [
+                    "doi",
+                    "kind",
                     "authors",
                     "year",
                     "title",
                     "container",
+                    "publisher",
+                    "institution",
                     ("volume", "issue", "pages"),
-                    "doi",
                     "url",
                     "evidence",
+                    "citation_key",
                 ]
             },
         ),
@@ -608,6 +613,31 @@ class SourceAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # An explicit order: with GROUP BY, Meta.ordering no longer applies.
         return super().get_queryset(request).annotate(citing=Count("citations")).order_by("-year", "title")
+
+    class Media:
+        js = ["js/admin_source_doi.js"]
+
+    def get_urls(self):
+        lookup = path(
+            "lookup-doi/", self.admin_site.admin_view(self.lookup_doi_view), name="articles_source_lookup_doi"
+        )
+        return [lookup, *super().get_urls()]
+
+    def lookup_doi_view(self, request):
+        """JSON for "Fill from DOI": the fields from Crossref or DataCite, or a message. Saves nothing."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        try:
+            service, fields = doi_lookup(doi=request.GET.get("doi", ""))
+        except DoiLookupError as exc:
+            return JsonResponse({"error": str(exc)}, status=422)
+        editing = request.GET.get("pk", "")
+        existing = Source.objects.filter(doi=fields["doi"]).exclude(pk=int(editing) if editing.isdigit() else None)
+        existing = existing.first()
+        message = f"Filled from {service}. Check every field before you save."
+        if existing:
+            message += f" Note: this DOI is already recorded as “{existing}”; saving a second copy will be refused."
+        return JsonResponse({"fields": fields, "message": message, "service": service})
 
     @admin.display(description="cited by", ordering="citing")
     def citing_count(self, obj):

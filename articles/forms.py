@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.models import Tag
@@ -42,6 +43,10 @@ class ArticleAdminForm(forms.ModelForm):
     )
     hero_image = CheckedImageField(required=False, help_text=IMAGE_HELP)
 
+    class Media:
+        # Live preview under each Markdown field (intro, bottom line, findings, free sections).
+        js = ["js/admin_markdown_preview.js"]
+
     class Meta:
         model = Article
         fields = [
@@ -66,6 +71,9 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+        if "intro" in self.fields:
+            # Where static/js/admin_markdown_preview.js sends the Markdown fields' text to be rendered.
+            self.fields["intro"].widget.attrs["data-markdown-preview"] = reverse("articles:markdown-preview")
         # Headlines and standfirsts are read whole; give them room.
         for name, rows in (("title", None), ("standfirst", 3), ("intro", 10), ("bottom_line", 5)):
             if name in self.fields:
@@ -157,11 +165,35 @@ class SourceAdminForm(forms.ModelForm):
 
     class Meta:
         model = Source
-        fields = ["authors", "year", "title", "container", "volume", "issue", "pages", "doi", "url", "evidence"]
+        fields = [
+            "kind",
+            "authors",
+            "year",
+            "title",
+            "container",
+            "publisher",
+            "institution",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "url",
+            "evidence",
+            "citation_key",
+        ]
         widgets = {"authors": forms.Textarea(attrs={"rows": 4, "cols": 60})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "doi" in self.fields:
+            # For "Fill from DOI" (static/js/admin_source_doi.js): where to ask, and which source this is.
+            self.fields["doi"].widget.attrs.update(
+                {
+                    "data-lookup-url": reverse("admin:articles_source_lookup_doi"),
+                    "data-source-pk": self.instance.pk or "",
+                }
+            )
+            self.fields["doi"].help_text += " “Fill from DOI” fills the fields below from Crossref or DataCite."
         self.paste_error = None
         self.pasted = False
         text = (self.data.get("paste") or "").strip() if self.is_bound else ""

@@ -1,8 +1,8 @@
 """Structured data (schema.org JSON-LD) for article pages.
 
-The page is a NewsArticle *about* papers, so the papers appear as
-ScholarlyArticle objects in `citation` and `isBasedOn`, each identified by
-its DOI. We deliberately emit no Highwire `citation_*` meta tags: those would
+The page is a NewsArticle *about* sources, so the sources appear in
+`citation` and `isBasedOn`, each typed as what it is (ScholarlyArticle,
+Report, Dataset, Legislation, …) and identified by its DOI. We deliberately emit no Highwire `citation_*` meta tags: those would
 tell Google Scholar that our page *is* the paper.
 """
 
@@ -14,6 +14,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+
+from articles.source_types import kind_mapping
 
 LOGO_PATH = "img/reex-logo.png"
 LOGO_SIZE = (600, 60)
@@ -70,20 +72,39 @@ def _organization() -> dict:
     }
 
 
-def scholarly_article(source) -> dict:
+def _creator(creator) -> dict:
+    if creator.is_organisation:
+        return {"@type": "Organization", "name": creator.organisation}
+    person = {"@type": "Person", "name": creator.display_name}
+    if creator.given:
+        person["familyName"] = creator.family
+        person["givenName"] = creator.given
+    return person
+
+
+def source_jsonld(source) -> dict:
+    """The source as schema.org: its type from articles/source_types.py (Report, Dataset, Legislation, …),
+    people as Person and organisations as Organization, the container as isPartOf and the issuer as
+    publisher, the same facts as its CSL-JSON, BibTeX and RIS."""
+    mapping = kind_mapping(source.kind)
     data = {
-        "@type": "ScholarlyArticle",
+        "@type": mapping.schema,
         "name": source.title,
         "headline": source.title[:110],
-        "author": [
-            {"@type": "Person", "name": " ".join(reversed([part.strip() for part in name.split(",", 1)]))}
-            for name in source.author_list
-        ],
+        "author": [_creator(creator) for creator in source.creators],
     }
     if source.year:
         data["datePublished"] = str(source.year)
     if source.container:
-        data["isPartOf"] = {"@type": "Periodical", "name": source.container}
+        data["isPartOf"] = {"@type": mapping.schema_container, "name": source.container}
+    if source.issuer:
+        data["publisher"] = {"@type": "Organization", "name": source.issuer}
+    if source.volume:
+        data["volumeNumber"] = source.volume
+    if source.issue:
+        data["issueNumber"] = source.issue
+    if source.pages:
+        data["pagination"] = source.pages
     if source.doi:
         data["@id"] = source.doi_url
         data["url"] = source.doi_url
@@ -98,7 +119,7 @@ def article_graph(article) -> str:
     """NewsArticle + BreadcrumbList for an article prepared by articles.queries.attach_brief."""
     url = settings.SITE_URL + article.get_absolute_url()
     images = [src for _, src in rendition_urls(article)] or ([hero_image_url(article)] if article.hero_image else [])
-    papers = [scholarly_article(source) for source in article.sources]
+    papers = [source_jsonld(source) for source in article.sources]
     news = {
         "@type": "NewsArticle",
         "@id": url + "#article",

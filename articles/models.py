@@ -68,7 +68,12 @@ class Author(models.Model):
 
 
 class Source(models.Model):
-    """A paper, report or dataset that briefs are based on; shared by every article citing it."""
+    """A paper, report, dataset, law or page that briefs are based on; shared by every article citing it.
+
+    `kind` says what the work is (and so its schema.org, CSL, BibTeX and RIS type: articles/source_types.py);
+    `evidence` says how much weight it carries, for readers. Authors are stored one per line: a person as
+    "Family, Given names", an organisation as "org: Name" (see articles/source_types.py: parse_authors).
+    """
 
     class Evidence(models.TextChoices):
         PEER_REVIEWED = "peer_reviewed", "Peer-reviewed article"
@@ -77,13 +82,58 @@ class Source(models.Model):
         DATASET = "dataset", "Dataset"
         OTHER = "other", "Other"
 
+    class Kind(models.TextChoices):
+        JOURNAL_ARTICLE = "journal_article", "Journal article"
+        REPORT = "report", "Report"
+        BOOK = "book", "Book"
+        BOOK_CHAPTER = "book_chapter", "Book chapter"
+        DATASET = "dataset", "Dataset"
+        PREPRINT = "preprint", "Preprint"
+        THESIS = "thesis", "Thesis"
+        CONFERENCE_PAPER = "conference_paper", "Conference paper"
+        STANDARD = "standard", "Standard"
+        LEGISLATION = "legislation", "Legislation or regulation"
+        NEWS_ARTICLE = "news_article", "News article"
+        WEB_PAGE = "web_page", "Web page"
+
+    kind = models.CharField(
+        "type",
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.JOURNAL_ARTICLE,
+        help_text="What the work is; it decides how it is cited and described to search engines.",
+    )
     authors = models.TextField(
-        help_text='One author per line, in the order of the paper, as "Family, Given names" (e.g. "Mochalova, Lyudmila A.").'
+        help_text=(
+            'One author per line, in the order of the work. A person as "Family, Given names" '
+            '(e.g. "Mochalova, Lyudmila A."; a person with one name: "Name,"); an organisation as '
+            '"org: Name" (e.g. "org: U.S. Geological Survey").'
+        )
     )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     title = models.CharField(max_length=500)
     container = models.CharField(
-        "journal or publisher", max_length=300, blank=True, help_text="The journal, or the publisher of a report."
+        "container",
+        max_length=300,
+        blank=True,
+        help_text=(
+            "What the work is part of: the journal (article), the book (chapter), the proceedings (conference "
+            "paper), the series (report, standard), the newspaper or the website. Not the publisher."
+        ),
+    )
+    publisher = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who published it: a book's publisher, a dataset's repository, a preprint server, a site's owner.",
+    )
+    institution = models.CharField(
+        "issuing organisation",
+        max_length=300,
+        blank=True,
+        help_text=(
+            "Who issued it: the agency of a report, the university of a thesis, the body of a standard, "
+            "the legislature of a law."
+        ),
     )
     volume = models.CharField(max_length=30, blank=True)
     issue = models.CharField(max_length=30, blank=True)
@@ -100,6 +150,12 @@ class Source(models.Model):
     evidence = models.CharField(
         "evidence type", max_length=20, choices=Evidence.choices, default=Evidence.PEER_REVIEWED
     )
+    citation_key = models.CharField(
+        "citation key",
+        max_length=100,
+        blank=True,
+        help_text="The BibTeX key; kept from a pasted entry, otherwise made from the first author, year and title.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -107,7 +163,7 @@ class Source(models.Model):
         ordering = ["-year", "title"]
 
     def __str__(self):
-        first = self.author_list[0].split(",")[0] if self.author_list else "Anon."
+        first = self.creators[0].family_or_name if self.creators else "Anon."
         return f"{first} ({self.year or 'n.d.'}) {self.title[:80]}"
 
     def save(self, *args, **kwargs):
@@ -124,18 +180,41 @@ class Source(models.Model):
         return [line.strip() for line in self.authors.splitlines() if line.strip()]
 
     @property
+    def creators(self):
+        """The authors as Creator objects (person or organisation), in order."""
+        from articles.source_types import parse_authors
+
+        return parse_authors(self.authors)
+
+    @property
     def doi_url(self) -> str:
-        return f"https://doi.org/{self.doi}" if self.doi else ""
+        from articles.doi import doi_url
+
+        return doi_url(self.doi or "")
+
+    @property
+    def issuer(self) -> str:
+        """The one organisation every export calls the publisher: the issuing body, else the publisher."""
+        return self.institution or self.publisher
 
     def clean(self):
         super().clean()
+        from articles.source_types import check_authors
+
+        errors = {}
         try:
             self._normalize_doi()
         except ValidationError as exc:
-            raise ValidationError({"doi": exc.messages}) from exc
+            errors["doi"] = exc.messages
+        try:
+            check_authors(self.authors)
+        except ValidationError as exc:
+            errors["authors"] = exc.messages
+        if errors:
+            raise ValidationError(errors)
 
     def _normalize_doi(self):
-        from articles.citations import normalize_doi
+        from articles.doi import normalize_doi
 
         self.doi = normalize_doi(self.doi) if (self.doi or "").strip() else None
 
@@ -392,6 +471,23 @@ class ArticleAuthor(models.Model):
         return f"{self.author} on {self.article}"
 
 
+MARKDOWN_HELP = "Markdown: **bold**, *italic*, [link](https://…), footnotes with [^1] and a line “[^1]: the note”."
+
+
+def _check_plain_text(**fields):
+    """Plain-text fields are printed as typed: Markdown in them would reach readers as literal "**"."""
+    from articles.markdown import check_plain_text
+
+    errors = {}
+    for name, value in fields.items():
+        try:
+            check_plain_text(value)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 class BriefPart(models.Model):
     """An ordered part of an article's brief."""
 
@@ -404,7 +500,9 @@ class BriefPart(models.Model):
 
 class Highlight(BriefPart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="highlights")
-    text = models.CharField(max_length=400, help_text="One bullet, one sentence: a takeaway a reader can repeat.")
+    text = models.CharField(
+        max_length=400, help_text="One bullet, one sentence: a takeaway a reader can repeat. Plain text, no Markdown."
+    )
 
     class Meta(BriefPart.Meta):
         pass
@@ -412,13 +510,17 @@ class Highlight(BriefPart):
     def __str__(self):
         return self.text
 
+    def clean(self):
+        super().clean()
+        _check_plain_text(text=self.text)
+
 
 class Finding(BriefPart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="findings")
     headline = models.CharField(
         max_length=250, help_text='A short claim, e.g. "Russia has the rocks, but not the refineries."'
     )
-    explanation = models.TextField(blank=True, help_text="Markdown.")
+    explanation = models.TextField(blank=True, help_text=MARKDOWN_HELP)
     explanation_html = models.TextField(blank=True, editable=False)
 
     class Meta(BriefPart.Meta):
@@ -437,7 +539,7 @@ class Finding(BriefPart):
 class BriefSection(BriefPart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     heading = models.CharField(max_length=250, help_text='e.g. "Why Investors Should Care".')
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
     body_html = models.TextField(blank=True, editable=False)
 
     class Meta(BriefPart.Meta):
@@ -464,7 +566,7 @@ class Signal(BriefPart):
         choices=Kind.choices,
         help_text="Solid: well supported by the paper. Speculative: what the paper hopes or assumes.",
     )
-    text = models.TextField()
+    text = models.TextField(help_text="Plain text, no Markdown.")
 
     class Meta(BriefPart.Meta):
         verbose_name = "signal vs. noise item"
@@ -472,17 +574,27 @@ class Signal(BriefPart):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
+    def clean(self):
+        super().clean()
+        _check_plain_text(text=self.text)
+
 
 class Limitation(BriefPart):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="limitations")
     label = models.CharField(max_length=120, help_text='e.g. "Desk research bias".')
-    text = models.TextField(help_text="Why a reader should hold the finding a little more loosely.")
+    text = models.TextField(
+        help_text="Why a reader should hold the finding a little more loosely. Plain text, no Markdown."
+    )
 
     class Meta(BriefPart.Meta):
         pass
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        super().clean()
+        _check_plain_text(label=self.label, text=self.text)
 
 
 class Citation(BriefPart):

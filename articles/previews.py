@@ -12,13 +12,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
+from articles.markdown import render_markdown
 from articles.models import Article
 from articles.services import can_edit_any
 
@@ -80,3 +81,20 @@ def shared_preview(request, token):
         # Once it is out, the reviewer should read (and share) the real page.
         return _private(redirect(article.get_absolute_url()))
     return _render_preview(request, article)
+
+
+# Longer than any brief field; a bigger body is not a preview request.
+MARKDOWN_PREVIEW_MAX_CHARS = 100_000
+
+
+@staff_member_required
+@require_POST
+def markdown_preview(request):
+    """The admin's live preview of a Markdown field: the text rendered by the same code as on save
+    (articles.markdown.render_markdown, sanitised), as JSON. Staff only; nothing is stored."""
+    text = request.POST.get("text", "")
+    if len(text) > MARKDOWN_PREVIEW_MAX_CHARS:
+        return JsonResponse({"error": "Too long to preview."}, status=413)
+    response = JsonResponse({"html": render_markdown(text)})
+    add_never_cache_headers(response)
+    return response

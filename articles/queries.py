@@ -58,6 +58,10 @@ _BRIEF_PARTS = {
 
 _SOURCE_FIELDS = [
     "id",
+    "kind",
+    "publisher",
+    "institution",
+    "citation_key",
     "authors",
     "year",
     "title",

@@ -43,6 +43,11 @@ urlpatterns = [
         reader_page(views.source_citation),
         name="source-citation",
     ),
+    re_path(
+        r"^news/(?P<slug>[-a-zA-Z0-9_]+)/citation\.(?P<extension>bib|ris|json)$",
+        views.article_citation,
+        name="article-citation",
+    ),
     path("search/", views.search, name="search"),
     # Feeds: the site, then the same per section, tag and author.
     path("feed/", reader_page(conditional_page(feeds.LatestRSS())), name="feed"),
@@ -70,6 +75,7 @@ urlpatterns = [
     ),
     path("robots.txt", reader_page(views.robots_txt), name="robots"),
     # Previews of unpublished articles: staff, and signed share links for outside reviewers.
+    path("preview/markdown/", previews.markdown_preview, name="markdown-preview"),
     path("preview/<int:pk>/", previews.staff_preview, name="preview"),
     path("preview/s/<str:token>/", previews.shared_preview, name="preview_shared"),
 ]

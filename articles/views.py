@@ -6,7 +6,6 @@ review, unpublished and scheduled articles never reach a reader page.
 
 import hashlib
 import json
-import re
 from datetime import datetime
 
 from django.conf import settings
@@ -373,12 +372,6 @@ CITATION_FORMATS = {
 }
 
 
-def _citation_filename(source, extension) -> str:
-    first = source.author_list[0].split(",")[0] if source.author_list else "source"
-    stem = re.sub(r"[^a-z0-9]+", "-", f"{first} {source.year or 'nd'}".lower()).strip("-") or "citation"
-    return f"{stem}.{extension}"
-
-
 @require_safe
 def source_citation(request, pk, extension):
     source = _cited_source(pk)
@@ -388,7 +381,19 @@ def source_citation(request, pk, extension):
         # A CSL-JSON file is a list of items; Zotero and citeproc read one item as a list of one.
         body = json.dumps([body], ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{_citation_filename(source, extension)}"'
+    response["Content-Disposition"] = citations.source_content_disposition(source, extension)
+    return response
+
+
+@require_safe
+def article_citation(request, slug, extension):
+    """The brief itself as a citation file (BibTeX, RIS or CSL-JSON), for reference managers."""
+    article = with_bylines(Article.objects.published()).filter(slug=slug).first()
+    if article is None:
+        raise Http404("No such article")
+    body, disposition = citations.article_export(attach_brief(article), extension)
+    response = HttpResponse(body, content_type=CITATION_FORMATS[extension][1])
+    response["Content-Disposition"] = disposition
     return response
 
 

@@ -6,6 +6,7 @@ off) refuses to start without a real SECRET_KEY.
 """
 
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -431,6 +432,14 @@ if DATABASE_REPLICA_URL:
     DATABASE_ROUTERS = ["reex.db_router.PrimaryReplicaRouter"]
     # Outermost, so the session, the page cache and every view run inside the request's routing state.
     MIDDLEWARE = ["reex.db_router.ReplicaRoutingMiddleware", *MIDDLEWARE]
+
+# --- DOI look-up ("Fill from DOI" in the Source admin: articles/doi_lookup.py) ---
+# Base URLs are settings so tests can point them at a local fake server; the mailto puts our requests in
+# Crossref's "polite" pool and tells both services whom to contact.
+DOI_CROSSREF_API_URL = envstr("DOI_CROSSREF_API_URL", "https://api.crossref.org").rstrip("/")
+DOI_DATACITE_API_URL = envstr("DOI_DATACITE_API_URL", "https://api.datacite.org").rstrip("/")
+DOI_LOOKUP_TIMEOUT_SECONDS = envint("DOI_LOOKUP_TIMEOUT_SECONDS", 8)
+DOI_LOOKUP_MAILTO = envstr("DOI_LOOKUP_MAILTO", parseaddr(DEFAULT_FROM_EMAIL)[1])
 
 # --- Tags (django-taggit) ---
 # Keep unicode in tag slugs ("日本" -> "日本", not ""): articles.urls accepts them with its

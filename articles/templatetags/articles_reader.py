@@ -83,6 +83,18 @@ def apa_text(source):
     return citations.source_apa(source)
 
 
+@register.simple_tag
+def source_citations(source):
+    """[{key, label, html, text}] of the "Cite this" box's styles for a source."""
+    return citations.source_citations(source)
+
+
+@register.simple_tag
+def article_citations(article):
+    """The same for the brief itself, cited as a news article."""
+    return citations.article_citations(article)
+
+
 @register.filter
 def search_snippet(headline):
     return snippet_html(headline)

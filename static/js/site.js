@@ -77,3 +77,26 @@ document.addEventListener("click", function (event) {
     });
   }, true);
 })();
+
+// --- "Cite this" style picker (templates/articles/_cite_this.html) ---
+// Shows the picker (hidden without JavaScript, when only APA shows), swaps the visible citation and
+// points the box's "Copy citation" button at it.
+(function () {
+  document.querySelectorAll("[data-cite-box]").forEach(function (box) {
+    var picker = box.querySelector(".cite-style-picker");
+    if (picker) picker.hidden = false;
+  });
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("[data-cite-select]");
+    if (!select) return;
+    var box = select.closest("[data-cite-box]");
+    var shown = null;
+    box.querySelectorAll("[data-cite-style]").forEach(function (text) {
+      text.hidden = text.getAttribute("data-cite-style") !== select.value;
+      if (!text.hidden) shown = text;
+    });
+    var scope = box.parentElement;
+    var copy = scope && scope.querySelector("[data-copy-target]");
+    if (copy && shown) copy.setAttribute("data-copy-target", shown.id);
+  });
+})();

@@ -63,7 +63,7 @@ def test_normalize_doi_decodes_percent_encoded_links():
 
 @pytest.mark.parametrize(
     "value",
-    ["", "hello", "11.1234/abc", "10.12/abc", "10.1234/", "10.1234/has space", "https://example.com/10.1234/x"],
+    ["", "hello", "11.1234/abc", "10.1234/", "10.1234/has space", "https://example.com/10.1234/x"],
 )
 def test_normalize_doi_rejects_what_is_not_a_doi(value):
     with pytest.raises(ValidationError) as exc:
@@ -147,19 +147,24 @@ def test_apa_single_author_volume_issue_pages():
 
 def test_apa_report_by_an_organisation_without_doi_or_year():
     source = seed_source(
-        authors="International Energy Agency",
+        kind=Source.Kind.REPORT,
+        authors="org: International Energy Agency",
         year=None,
         title="Global Critical Minerals Outlook",
-        container="IEA",
+        container="",
+        institution="IEA",
         doi=None,
         url="https://www.iea.org/reports/global-critical-minerals-outlook-2024",
         evidence=Source.Evidence.REPORT,
     )
+    # APA 7 (official style): a report's title is italic, and an undated web document says "Retrieved".
     assert source_apa(source) == (
         "International Energy Agency. (n.d.). Global Critical Minerals Outlook. IEA. "
-        "https://www.iea.org/reports/global-critical-minerals-outlook-2024"
+        "Retrieved https://www.iea.org/reports/global-critical-minerals-outlook-2024"
     )
-    assert "<i>" not in source_apa_html(source)
+    assert source_apa_html(source).startswith(
+        "International Energy Agency. (n.d.). <i>Global Critical Minerals Outlook</i>. IEA."
+    )
 
 
 def test_apa_three_authors_and_twenty_one_authors():
@@ -168,7 +173,7 @@ def test_apa_three_authors_and_twenty_one_authors():
     many = seed_source(authors="\n".join(f"Author{i}, X" for i in range(1, 22)))
     text = source_apa(many)
     assert text.startswith("Author1, X., Author2, X.,")
-    assert "Author19, X., . . . Author21, X. (2025)." in text
+    assert "Author19, X., … Author21, X. (2025)." in text
     assert "Author20" not in text
 
 
@@ -182,6 +187,10 @@ def test_bibtex_export_round_trips_through_the_parser():
     assert "  author = {Mochalova, Lyudmila A. and Podkorytov, Vladimir N.},\n" in text
     assert "  doi = {10.15826/recon.2025.11.3.016},\n" in text
     assert source_fields_from_bibtex(text) == {
+        "kind": "journal_article",
+        "publisher": "",
+        "institution": "",
+        "citation_key": "mochalova2025current",
         "authors": "Mochalova, Lyudmila A.\nPodkorytov, Vladimir N.",
         "year": 2025,
         "title": "Current trends and prospects in Russia’s rare earth metals industry",
@@ -226,7 +235,15 @@ def test_csl_json():
 
 def test_csl_json_report_uses_publisher_and_literal_organisation_name():
     data = source_csl_json(
-        seed_source(authors="USGS", container="U.S. Geological Survey", evidence="report", doi=None, url="")
+        seed_source(
+            kind="report",
+            authors="org: USGS",
+            container="",
+            institution="U.S. Geological Survey",
+            evidence="report",
+            doi=None,
+            url="",
+        )
     )
     assert data["type"] == "report"
     assert data["author"] == [{"literal": "USGS"}]
@@ -249,8 +266,9 @@ def test_bibtex_paste_with_latex_accents_and_given_family_names():
         }"""
     )
     assert fields["authors"] == "García, José María\nSmith, Ann"
-    assert fields["evidence"] == "report"
-    assert fields["container"] == "U.S. Geological Survey"
+    assert (fields["kind"], fields["evidence"]) == ("report", "report")
+    assert (fields["institution"], fields["container"], fields["publisher"]) == ("U.S. Geological Survey", "", "")
+    assert fields["citation_key"] == "usgs2025"
     assert fields["year"] == 2025
     assert fields["doi"] == ""
     assert fields["url"] == "https://pubs.usgs.gov/publication/mcs2025"
@@ -284,9 +302,9 @@ def test_ris_paste_with_doi_link_and_report_type():
         "TY  - RPRT\nAU  - International Energy Agency\nTI  - Critical Minerals Outlook\nPB  - IEA\n"
         "PY  - 2024/05/17/\nUR  - https://doi.org/10.1787/ABC123\nER  - \n"
     )
-    assert fields["authors"] == "International Energy Agency"
+    assert fields["authors"] == "org: International Energy Agency"
     assert (fields["evidence"], fields["year"], fields["doi"], fields["url"]) == ("report", 2024, "10.1787/abc123", "")
-    assert fields["container"] == "IEA"
+    assert (fields["kind"], fields["institution"], fields["container"]) == ("report", "IEA", "")
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,11 @@
+import re
+
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
-from articles.markdown import render_markdown
-from articles.models import BriefSection, Finding
+from articles.markdown import check_plain_text, render_markdown
+from articles.models import BriefSection, Finding, Highlight, Limitation, Signal
 from tests.factories import make_article
 
 # The admin's address as the settings place it (ADMIN_URL), never a hardcoded /admin/.
@@ -179,3 +182,116 @@ def test_an_xss_payload_in_every_text_field_is_inert_on_the_page_and_in_the_admi
         f"{ADMIN}articles/source/{source.pk}/change/",
     ):
         assert_no_active_content(client.get(url).content.decode())
+
+
+# --- Footnotes, images, plain text --------------------------------------------------------------------
+
+
+def test_footnotes_render_as_accessible_footnotes_with_ids_unique_to_the_field():
+    text = "Russia has the reserves[^1] but not the refineries[^usgs].\n\n[^1]: USGS 2025.\n[^usgs]: Table 3."
+    html = render_markdown(text)
+    prefix = re.search(r'id="fnref-([0-9a-f]{8})-1"', html).group(1)
+    assert (
+        f'<sup id="fnref-{prefix}-1"><a class="footnote-ref" href="#fn-{prefix}-1" role="doc-noteref" '
+        f'aria-label="Footnote 1">1</a></sup>'
+    ) in html
+    assert '<section class="footnotes" aria-label="Footnotes">' in html
+    assert f'<li id="fn-{prefix}-usgs">' in html
+    assert (
+        f'<a class="footnote-backref" href="#fnref-{prefix}-usgs" role="doc-backlink" aria-label="Back to reference 2">'
+    ) in html
+    assert "[^1]" not in html and "<hr>" not in html
+    # Another field on the same page numbers from 1 too, under other ids.
+    other = render_markdown("A second claim[^1].\n\n[^1]: Another note.")
+    assert 'id="fnref-' in other and f"fnref-{prefix}-1" not in other
+
+
+def test_an_editor_cannot_forge_ids_classes_or_roles():
+    html = render_markdown(
+        '<a id="main" class="btn footnote-ref" role="button" href="https://evil.example/">x</a> '
+        '<sup id="fnref-zz">1</sup> <a class="footnote-ref" href="https://evil.example/">y</a>'
+    )
+    assert html == (
+        '<p><a href="https://evil.example/" rel="nofollow noopener">x</a> <sup>1</sup> '
+        '<a class="footnote-ref" href="https://evil.example/" rel="nofollow noopener">y</a></p>'
+    )
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "<img src=x onerror=alert(1)>",
+        "<img src='javascript:alert(1)'>",
+        "<img>",
+        "![chart](chart.png)",
+        "![chart](https://other.example/chart.png)",
+        "![chart](//other.example/chart.png)",
+        "![chart](data:image/png;base64,AAAA)",
+    ],
+)
+def test_an_image_without_an_allowed_src_is_removed_whole(image):
+    assert render_markdown(f"Before {image} after") == "<p>Before  after</p>"
+
+
+def test_images_from_this_site_and_its_media_stay(settings):
+    settings.SITE_URL = "https://news.example.org"
+    assert render_markdown("![Plant](/media/plant.webp)") == '<p><img alt="Plant" src="/media/plant.webp"></p>'
+    assert render_markdown("![Plant](https://news.example.org/media/p.webp)") == (
+        '<p><img alt="Plant" src="https://news.example.org/media/p.webp"></p>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Russia has **the rocks**", "“**” or “__” (bold)"),
+        ("A *real* bottleneck", "(italics)"),
+        ("| Dy | Tb |", "(a table row)"),
+        ("See [USGS](https://pubs.usgs.gov)", "(a link or image)"),
+        ("Reserves are large[^1]", "(a footnote)"),
+        ("## Heading", "(a heading)"),
+        ("- a bullet", "(a list bullet)"),
+        ("Use `code`", "(code)"),
+    ],
+)
+def test_plain_text_fields_refuse_markdown_syntax(text, shown):
+    with pytest.raises(ValidationError) as exc:
+        check_plain_text(text)
+    assert exc.value.messages[0].startswith("This field is plain text: Markdown is not rendered here")
+    assert shown in exc.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["NdFeB/Dy/Tb demand", "#1 producer, 5 * 3 = 15 plants", "snake_case_names", "Mine-to-magnet — 2025 (est.)"],
+)
+def test_plain_text_without_markdown_passes(text):
+    check_plain_text(text)
+
+
+@pytest.mark.django_db
+def test_highlights_signals_and_limitations_refuse_markdown_on_the_field_that_has_it():
+    article = make_article()
+    with pytest.raises(ValidationError) as exc:
+        Highlight(article=article, text="Russia has **the rocks**").full_clean()
+    assert list(exc.value.message_dict) == ["text"]
+    with pytest.raises(ValidationError) as exc:
+        Signal(article=article, kind="solid", text="| a | b |").full_clean()
+    assert list(exc.value.message_dict) == ["text"]
+    with pytest.raises(ValidationError) as exc:
+        Limitation(article=article, label="**Bias**", text="Desk research.").full_clean()
+    assert list(exc.value.message_dict) == ["label"]
+    Highlight(article=article, text="Russia has the rocks, not the refineries.").full_clean()
+
+
+def test_demo_plain_text_fields_hold_no_markdown():
+    from articles.management.commands._demo_content import ARTICLES
+
+    for article in ARTICLES:
+        for text in article.get("highlights", []):
+            check_plain_text(text)
+        for signal in article.get("signals", []):
+            check_plain_text(signal[1] if isinstance(signal, (tuple, list)) else str(signal))
+        for limitation in article.get("limitations", []):
+            for part in limitation if isinstance(limitation, (tuple, list)) else [limitation]:
+                check_plain_text(part)

@@ -77,7 +77,7 @@ def test_a_reader_finds_reads_cites_searches_and_subscribes(live_server, new_pag
     assert page.locator(".evidence-label").inner_text().lower() == "peer-reviewed article"
     assert page.locator(".citation-doi a").get_attribute("href") == "https://doi.org/10.15826/recon.2025.11.3.016"
     for label in ("BibTeX", "RIS", "CSL-JSON"):
-        assert page.locator(".citation-actions a", has_text=label).count() == 1
+        assert page.locator(".citation .citation-actions a", has_text=label).count() == 1
     assert "misspelled Podkorytov" in page.locator(".corrections").inner_text()
     assert page.locator(".tag-link").all_inner_texts() == ["Magnets", "Russia", "Separation"]
     assert "lifelong passion for geology" in page.locator(".author-box").inner_text()
@@ -96,10 +96,10 @@ def test_a_reader_finds_reads_cites_searches_and_subscribes(live_server, new_pag
     save_screenshot(page, artifacts_dir, "article-desktop.png")
 
     # Copy the citation: the clipboard holds the APA reference.
-    page.get_by_role("button", name="Copy citation").click()
+    page.locator(".citation").get_by_role("button", name="Copy citation").click()
     page.get_by_role("button", name="Copied").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == citation
-    assert page.locator(".copy-status").inner_text() == "Citation copied to the clipboard."
+    assert page.locator(".copy-status").first.inner_text() == "Citation copied to the clipboard."
 
     mobile = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2)
     serve_media(mobile, live_server.url, media_root)

@@ -218,7 +218,9 @@ def test_citation_downloads_parse_in_their_formats(client):
 
     bib = client.get(f"/sources/{source.pk}/citation.bib")
     assert bib["Content-Type"] == "application/x-bibtex; charset=utf-8"
-    assert bib["Content-Disposition"] == 'attachment; filename="mochalova-2025.bib"'
+    assert (
+        bib["Content-Disposition"] == "attachment; filename=\"mochalova-2025.bib\"; filename*=UTF-8''Mochalova-2025.bib"
+    )
     library = bibtexparser.parse_string(bib.content.decode())
     [entry] = library.entries
     assert entry.entry_type == "article"

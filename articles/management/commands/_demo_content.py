@@ -36,6 +36,7 @@ AUTHORS = {
 
 SOURCES = {
     "mochalova": {
+        "kind": "journal_article",
         "authors": "Mochalova, Lyudmila A.\nPodkorytov, Vladimir N.",
         "year": 2025,
         "title": "Current trends and prospects in Russia’s rare earth metals industry",
@@ -44,31 +45,37 @@ SOURCES = {
         "evidence": "peer_reviewed",
     },
     "usgs-mcs-2025": {
-        "authors": "U.S. Geological Survey",
+        "kind": "report",
+        "authors": "org: U.S. Geological Survey",
         "year": 2025,
         "title": "Mineral commodity summaries 2025",
-        "container": "U.S. Geological Survey",
+        "institution": "U.S. Geological Survey",
+        "doi": "10.3133/mcs2025",
         "url": "https://pubs.usgs.gov/publication/mcs2025",
         "evidence": "report",
     },
     "iea-gcmo-2024": {
-        "authors": "International Energy Agency",
+        "kind": "report",
+        "authors": "org: International Energy Agency",
         "year": 2024,
         "title": "Global critical minerals outlook 2024",
-        "container": "IEA",
+        "institution": "IEA",
         "url": "https://www.iea.org/reports/global-critical-minerals-outlook-2024",
         "evidence": "report",
     },
     "iea-role-2021": {
-        "authors": "International Energy Agency",
+        "kind": "report",
+        "authors": "org: International Energy Agency",
         "year": 2021,
         "title": "The role of critical minerals in clean energy transitions",
-        "container": "IEA",
+        "institution": "IEA",
         "url": "https://www.iea.org/reports/the-role-of-critical-minerals-in-clean-energy-transitions",
         "evidence": "report",
     },
     "eu-crma-2024": {
-        "authors": "European Parliament and Council of the European Union",
+        "kind": "legislation",
+        "authors": "org: European Parliament\norg: Council of the European Union",
+        "institution": "European Union",
         "year": 2024,
         "title": "Regulation (EU) 2024/1252 establishing a framework for ensuring a secure and sustainable supply "
         "of critical raw materials",
@@ -77,6 +84,7 @@ SOURCES = {
         "evidence": "other",
     },
     "binnemans-2013": {
+        "kind": "journal_article",
         "authors": "Binnemans, Koen\nJones, Peter Tom\nBlanpain, Bart\nVan Gerven, Tom\nYang, Yongxiang\n"
         "Walton, Allan\nBuchert, Matthias",
         "year": 2013,

@@ -94,10 +94,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def _source(fields) -> Source:
-        if fields.get("doi"):
-            source = Source.objects.filter(doi=fields["doi"]).first()
-        else:
-            source = Source.objects.filter(title=fields["title"], year=fields.get("year")).first()
+        source = Source.objects.filter(doi=fields["doi"]).first() if fields.get("doi") else None
+        # By title too: a demo source stored before it had a DOI must not be loaded a second time.
+        source = source or Source.objects.filter(title=fields["title"], year=fields.get("year")).first()
         return source or Source.objects.create(**fields)
 
     @transaction.atomic
