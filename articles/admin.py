@@ -296,7 +296,8 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
     list_display_links = ["title"]
     list_select_related = ["section"]
     list_filter = [StatusFilter, "section", AuthorFilter, TagFilter, "published_at", "featured"]
-    search_fields = ["title", "standfirst", "slug"]
+    # Accent- and case-insensitive, served by trigram indexes (reex/unaccent.py).
+    search_fields = ["title__unaccent_icontains", "standfirst__unaccent_icontains", "slug__unaccent_icontains"]
     date_hierarchy = "published_at"
     list_per_page = 50
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
@@ -617,7 +618,12 @@ class SourceAdmin(admin.ModelAdmin):
     form = SourceAdminForm
     list_display = ["__str__", "container", "year", "evidence", "doi", "citing_count"]
     list_filter = ["evidence", "year"]
-    search_fields = ["title", "authors", "doi", "container"]
+    search_fields = [
+        "title__unaccent_icontains",
+        "authors__unaccent_icontains",
+        "doi__unaccent_icontains",
+        "container__unaccent_icontains",
+    ]
     readonly_fields = ["apa_preview", "cited_by"]
     fieldsets = [
         (None, {"fields": ["paste"]}),
@@ -694,7 +700,7 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "user", "article_count"]
     list_select_related = ["user"]
     prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
+    search_fields = ["name__unaccent_icontains"]
     autocomplete_fields = ["user"]
 
     def get_queryset(self, request):

@@ -27,7 +27,13 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
     list_display = ("status_badge", "name", "excerpt", "article_title", "received", "moderated", "reply_link")
     list_display_links = ("name",)
     list_filter = ("status", recent_related_filter("article"), "is_staff_reply", "created_at")
-    search_fields = ("name", "email", "body", "article__title")
+    # Accent- and case-insensitive, served by trigram indexes (reex/unaccent.py).
+    search_fields = (
+        "name__unaccent_icontains",
+        "email__unaccent_icontains",
+        "body__unaccent_icontains",
+        "article__title__unaccent_icontains",
+    )
     list_select_related = ("article", "moderated_by")
     list_per_page = 50
     actions = ("approve_selected", "mark_spam_selected", "remove_selected")

@@ -6,6 +6,7 @@ class ReexConfig(AppConfig):
     verbose_name = "Reex"
 
     def ready(self):
-        from reex import pagecache
+        from reex import pagecache, unaccent
 
         pagecache.connect_signals()
+        unaccent.register()

@@ -1,0 +1,28 @@
+"""Trigram indexes for the admin's accent- and case-insensitive comment search (reex/unaccent.py).
+
+Built CONCURRENTLY (so outside a transaction): on a million comments a plain CREATE INDEX would
+block new comments for the minute it takes. Plain SQL, because they index an expression over
+`reex_unaccent()`, which articles/migrations/0004_search_unaccent.py creates.
+"""
+
+from django.db import migrations
+
+INDEXES = [
+    ("comment_name_trgm", "name"),
+    ("comment_email_trgm", "email"),
+    ("comment_body_trgm", "body"),
+]
+
+
+class Migration(migrations.Migration):
+    atomic = False
+    dependencies = [("articles", "0004_search_unaccent"), ("comments", "0004_reply_notified_at")]
+
+    operations = [
+        migrations.RunSQL(
+            f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" ON comments_comment '
+            f'USING gin ((UPPER(reex_unaccent(("{column}")::text))) gin_trgm_ops)',
+            f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"',
+        )
+        for name, column in INDEXES
+    ]
