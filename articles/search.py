@@ -122,3 +122,26 @@ def search_vocabulary_rebuild() -> int:
         )
         cursor.execute("SELECT count(*) FROM articles_searchword")
         return cursor.fetchone()[0]
+
+
+def search_entries_rebuild() -> int:
+    """Refill the narrow search table (`articles_searchentry`) from `articles_article`; return its size.
+
+    Triggers keep it in step with every write; this is for writes that bypass triggers, such as
+    a bulk load with `session_replication_role = replica` (seed_scale, a restore).
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO articles_searchentry (article_id, status, published_at, section_id, rank_vector, vector)
+            SELECT id, status, published_at, section_id, articles_searchentry_rank_vector(title, standfirst),
+                   search_vector
+              FROM articles_article
+            ON CONFLICT (article_id) DO UPDATE SET
+                status = EXCLUDED.status, published_at = EXCLUDED.published_at, section_id = EXCLUDED.section_id,
+                rank_vector = EXCLUDED.rank_vector, vector = EXCLUDED.vector
+            """
+        )
+        cursor.execute("DELETE FROM articles_searchentry WHERE article_id NOT IN (SELECT id FROM articles_article)")
+        cursor.execute("SELECT count(*) FROM articles_searchentry")
+        return cursor.fetchone()[0]

@@ -5,11 +5,12 @@ The vector is stored and GIN-indexed with the `reex_english` configuration
 ranks, counts, suggests and cuts snippets. The query uses PostgreSQL's
 `websearch` syntax, so readers can type "rare earth" -china or separation OR refining.
 
-Speed at 100k articles comes from never touching every match twice:
-- one query lists the ids of the newest RANK_WINDOW + 1 matches: their number is
-  the count, capped ("1,000+ briefs found"), and the first RANK_WINDOW are ranked
-  (an article too old to be among them is still found by a narrower query or a
-  filter); the ranking query reads those rows by primary key;
+Speed at 100k articles comes from never reading a wide article row for a match:
+- one query, on the narrow `articles_searchentry` (migration 0006), finds the
+  newest RANK_WINDOW + 1 matches: their number is the count, capped ("1,000+
+  briefs found"), and the newest RANK_WINDOW come back in rank order (an article
+  too old to be among them is still found by a narrower query or a filter);
+- the ten articles of the page are then loaded as cards by primary key;
 - snippets are cut in Python from the ten shown articles' rendered text, and one
   SQL statement marks the matching words in their sentences.
 """
@@ -17,13 +18,15 @@ Speed at 100k articles comes from never touching every match twice:
 import html
 import re
 import unicodedata
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import F, OuterRef
+from django.db.models import OuterRef
 from django.db.models.functions import JSONObject
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -34,8 +37,9 @@ from articles.search import SEARCH_CONFIG, WORD_LENGTHS
 MAX_QUERY_LENGTH = 200
 # How many of the newest matches are ranked; also where counting stops.
 RANK_WINDOW = 1000
-# Fewer matches than this and the page offers a corrected query, if one finds more.
-SUGGEST_BELOW = 3
+# Fewer matches than this and the page offers a corrected query, if one finds something. Only for
+# nothing found: a search's cost in queries stays the same whatever the archive holds.
+SUGGEST_BELOW = 1
 SNIPPET_WORDS = 40
 # Private-use characters: they never occur in articles, so they mark the
 # highlighted words safely until the snippet has been escaped.
@@ -103,29 +107,67 @@ def search_matches(q, *, section=None, tag=None, year=None, date_from=None, date
     return matches
 
 
-def newest_match_ids(matches, cap: int = RANK_WINDOW) -> list[int]:
-    """The ids of the newest cap + 1 matches, newest first: their number is the capped count
-    ("1,000+ briefs found" when there are cap + 1), the first `cap` are the set that is ranked.
+def search_ranked_ids(q, *, section=None, tag=None, year=None, date_from=None, date_to=None, cap=RANK_WINDOW):
+    """(number of matches up to cap + 1, ids of the newest `cap` matches in rank order): one query.
 
-    One pass over the matches serves both, so the match set is never computed twice.
+    The rank is the title and standfirst's (weights A and B), then the newest first; an article
+    matched only in the body ranks by date. Reads the narrow `articles_searchentry` through the
+    SQL function `articles_search_ranked` (articles/migrations/0006_search_entry.py), which
+    applies the same "published" rule as `Article.objects.published()`: status published and a
+    publication time that has passed (tests/perf/test_search_plan.py checks they agree).
     """
-    return list(matches.order_by("-published_at", "-id").values_list("pk", flat=True)[: cap + 1])
+    from django.contrib.contenttypes.models import ContentType
 
-
-def ranked_results(ids, q):
-    """The articles `ids`, best match for `q` first, as list cards carrying the texts snippets are cut from."""
-    return (
-        with_bylines(Article.objects.filter(pk__in=ids).with_comment_count())
-        .annotate(
-            rank=SearchRank(F("search_vector"), _query(q)),
-            snippet_highlights=_parts(Highlight, text="text"),
-            snippet_findings=_parts(Finding, heading="headline", html="explanation_html"),
-            snippet_sections=_parts(BriefSection, heading="heading", html="body_html"),
-            snippet_signals=_parts(Signal, text="text"),
-            snippet_limitations=_parts(Limitation, heading="label", text="text"),
+    starts, ends = _bounds(year=year, date_from=date_from, date_to=date_to)
+    tag_type = ContentType.objects.get_for_model(Article).pk if tag else None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT article_id, by_date FROM articles_search_ranked("
+            "websearch_to_tsquery(%s::regconfig, %s), %s, %s, %s, %s, %s, %s, %s) ORDER BY by_rank",
+            [
+                SEARCH_CONFIG,
+                q,
+                timezone.now(),
+                cap + 1,
+                section.pk if section else None,
+                starts,
+                ends,
+                tag_type,
+                tag or None,
+            ],
         )
-        .order_by("-rank", "-published_at", "-id")
+        rows = cursor.fetchall()
+    return len(rows), [pk for pk, by_date in rows if by_date <= cap]
+
+
+def _bounds(*, year, date_from, date_to):
+    """The filters' time range as [starts, ends) in the current time zone, as `published_at__date` reads it."""
+    starts, ends = [], []
+    if year:
+        starts.append(date(year, 1, 1))
+        ends.append(date(year + 1, 1, 1))
+    if date_from:
+        starts.append(date_from)
+    if date_to:
+        ends.append(date_to + timedelta(days=1))
+
+    def moment(day):
+        return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+    return (moment(max(starts)) if starts else None, moment(min(ends)) if ends else None)
+
+
+def search_cards(ids):
+    """The articles `ids`, in that order, as list cards carrying the texts snippets are cut from."""
+    cards = with_bylines(Article.objects.filter(pk__in=ids).with_comment_count()).annotate(
+        snippet_highlights=_parts(Highlight, text="text"),
+        snippet_findings=_parts(Finding, heading="headline", html="explanation_html"),
+        snippet_sections=_parts(BriefSection, heading="heading", html="body_html"),
+        snippet_signals=_parts(Signal, text="text"),
+        snippet_limitations=_parts(Limitation, heading="label", text="text"),
     )
+    by_id = {article.pk: article for article in cards}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _parts(model, **fields):

@@ -31,9 +31,8 @@ from articles.search_query import (
     SUGGEST_BELOW,
     SearchForm,
     attach_snippets,
-    newest_match_ids,
-    ranked_results,
-    search_matches,
+    search_cards,
+    search_ranked_ids,
     search_suggestion,
 )
 
@@ -401,18 +400,6 @@ def source_citation(request, pk, extension):
     return response
 
 
-class _SearchPaginator(Paginator):
-    """Pages of the ranked window; the count is capped, so it costs at most RANK_WINDOW + 1 index entries."""
-
-    def __init__(self, object_list, per_page, *, matches_found):
-        super().__init__(object_list, per_page)
-        self.matches_found = matches_found
-
-    @cached_property
-    def count(self):
-        return min(self.matches_found, RANK_WINDOW)
-
-
 def _search_page_number(raw, paginator) -> int | None:
     """The page to show, or None when `raw` is already it; a bad value means 1, past the end means the last."""
     try:
@@ -429,9 +416,8 @@ def search(request):
     page = suggestion = matches_found = None
     if form.is_valid() and form.has_words():
         q, filters = form.cleaned_data["q"], form.filters()
-        ids = newest_match_ids(search_matches(q, **filters))
-        matches_found = len(ids)
-        paginator = _SearchPaginator(ranked_results(ids[:RANK_WINDOW], q), PAGE_SIZE, matches_found=matches_found)
+        matches_found, ranked_ids = search_ranked_ids(q, **filters)
+        paginator = Paginator(ranked_ids, PAGE_SIZE)
         raw = request.GET.get("page")
         corrected = _search_page_number(raw, paginator)
         if raw is not None and corrected is not None:
@@ -442,7 +428,7 @@ def search(request):
                 query["page"] = corrected
             return redirect(f"{request.path}?{query.urlencode()}")
         page = paginator.page(corrected or int(raw))
-        page.object_list = attach_snippets(page.object_list, q)
+        page.object_list = attach_snippets(search_cards(page.object_list), q)
         if matches_found < SUGGEST_BELOW:
             suggestion = search_suggestion(q, **filters)
     query = form.data.get("q", "") if form.is_bound else ""
