@@ -114,7 +114,7 @@ def main() -> None:
         }
         print(f"{kind:10} {q!r}: {results[q]}", flush=True)
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0")
             cursor.execute("DEALLOCATE ALL")
             cursor.execute(
                 "PREPARE ranked(tsquery, timestamptz, integer, integer, timestamptz, timestamptz, integer, text) AS "

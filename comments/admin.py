@@ -1,11 +1,11 @@
 from django.contrib import admin, messages
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import Truncator
+from django.utils.text import Truncator, smart_split, unescape_string_literal
 
 from comments import services
 from comments.forms import StaffReplyForm
@@ -27,15 +27,39 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
     list_display = ("status_badge", "name", "excerpt", "article_title", "received", "moderated", "reply_link")
     list_display_links = ("name",)
     list_filter = ("status", recent_related_filter("article"), "is_staff_reply", "created_at")
-    # Accent- and case-insensitive, served by trigram indexes (reex/unaccent.py).
-    search_fields = (
-        "name__unaccent_icontains",
-        "email__unaccent_icontains",
-        "body__unaccent_icontains",
-        "article__title__unaccent_icontains",
-    )
+    # Accent- and case-insensitive, served by trigram indexes (reex/unaccent.py). The article's title
+    # is searched too, in get_search_results.
+    search_fields = ("name__unaccent_icontains", "email__unaccent_icontains", "body__unaccent_icontains")
+    # The newest articles whose title matches a search term; their comments are listed.
+    search_title_articles_max = 1000
     list_select_related = ("article", "moderated_by")
     list_per_page = 50
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word in the name, email, body or the article's title (accents and case ignored).
+
+        The matching articles are looked up first (trigram index on titles) and OR'ed in as
+        article ids: `article__title` in the OR would be a JOIN, and PostgreSQL then reads every
+        comment (16-24 s at a million comments) instead of combining three index scans.
+        """
+        from articles.models import Article
+
+        for term in smart_split(search_term):
+            if term[:1] in ('"', "'") and term[-1:] == term[:1] and len(term) > 1:
+                term = unescape_string_literal(term)
+            if not term:
+                continue
+            matches = Q()
+            for field in self.search_fields:
+                matches |= Q(**{field: term})
+            articles = (
+                Article.objects.filter(title__unaccent_icontains=term)
+                .order_by("-id")
+                .values_list("pk", flat=True)[: self.search_title_articles_max]
+            )
+            queryset = queryset.filter(matches | Q(article_id__in=list(articles)))
+        return queryset, False
+
     actions = ("approve_selected", "mark_spam_selected", "remove_selected")
     fields = (
         "status",
