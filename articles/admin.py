@@ -10,7 +10,8 @@ import difflib
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -646,8 +647,21 @@ class SourceAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # An explicit order: with GROUP BY, Meta.ordering no longer applies.
-        return super().get_queryset(request).annotate(citing=Count("citations")).order_by("-year", "title")
+        # A correlated count, not JOIN + GROUP BY: only the rows of the page are counted, instead of
+        # every citation of every source before the page is cut (seconds at 50k sources).
+        citing = (
+            Citation.objects.filter(source=OuterRef("pk"))
+            .order_by()
+            .values("source")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(citing=Coalesce(Subquery(citing[:1]), Value(0)))
+            .order_by("-year", "title")
+        )
 
     @admin.display(description="cited by", ordering="citing")
     def citing_count(self, obj):

@@ -10,7 +10,7 @@ from django.utils.text import Truncator, smart_split, unescape_string_literal
 from comments import services
 from comments.forms import StaffReplyForm
 from comments.models import Comment, ModerationWord
-from reex.admin_paginator import ScaleAdminMixin, recent_related_filter
+from reex.admin_paginator import ScaleAdminMixin, matches_first, recent_related_filter
 
 _STATUS_COLOURS = {
     Comment.Status.PENDING: "#a36a00",
@@ -44,6 +44,7 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
         """
         from articles.models import Article
 
+        unsearched = queryset
         for term in smart_split(search_term):
             if term[:1] in ('"', "'") and term[-1:] == term[:1] and len(term) > 1:
                 term = unescape_string_literal(term)
@@ -58,7 +59,9 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
                 .values_list("pk", flat=True)[: self.search_title_articles_max]
             )
             queryset = queryset.filter(matches | Q(article_id__in=list(articles)))
-        return queryset, False
+        if queryset is unsearched:
+            return queryset, False
+        return matches_first(unsearched, queryset), False
 
     actions = ("approve_selected", "mark_spam_selected", "remove_selected")
     fields = (

@@ -146,6 +146,12 @@ class ScaleAdminMixin:
     paginator = EstimatedCountPaginator
     show_full_result_count = False
 
+    def get_search_results(self, request, queryset, search_term):
+        searched, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            searched = matches_first(queryset, searched)
+        return searched, may_have_duplicates
+
     def get_changelist(self, request, **kwargs):
         base = super().get_changelist(request, **kwargs)
 
@@ -192,3 +198,18 @@ def recent_related_filter(field_name: str, *, recent_by: str = "-pk", limit: int
             return queryset
 
     return RecentRelatedFilter
+
+
+def matches_first(queryset, searched):
+    """`queryset` restricted to the rows of `searched`, found before they are ordered.
+
+    A searched changelist is `ORDER BY created_at DESC LIMIT 100` over a search condition. The
+    planner expects a few matches and walks the date index testing every row, which for a term
+    matching nothing is a pass over a million rows, each through `reex_unaccent()` (40 s for the
+    subscriber list). Listing the matching ids first (OFFSET 0 keeps PostgreSQL from merging the
+    two steps) lets the trigram indexes find them; only they are then sorted.
+    """
+    from django.db.models.expressions import RawSQL
+
+    sql, params = searched.order_by().values("pk").query.sql_with_params()
+    return queryset.filter(pk__in=RawSQL(f"{sql} OFFSET 0", params))  # noqa: S611 -- Django's own SQL

@@ -1,4 +1,5 @@
-"""Trigram indexes for the admin's accent- and case-insensitive comment search (reex/unaccent.py).
+"""Trigram indexes for the admin's accent- and case-insensitive comment search (reex/unaccent.py),
+and one for the unfiltered moderation queue's order.
 
 Built CONCURRENTLY (so outside a transaction): on a million comments a plain CREATE INDEX would
 block new comments for the minute it takes. Plain SQL, because they index an expression over
@@ -25,4 +26,12 @@ class Migration(migrations.Migration):
             f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"',
         )
         for name, column in INDEXES
+    ] + [
+        # The unfiltered moderation queue's order (CommentAdmin.get_ordering: pending first, then
+        # newest): with this index the page reads 50 index entries instead of sorting every comment.
+        migrations.RunSQL(
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS comment_pending_first_idx ON comments_comment "
+            "((CASE WHEN status = 'pending' THEN 0 ELSE 1 END), created_at DESC, id DESC)",
+            "DROP INDEX CONCURRENTLY IF EXISTS comment_pending_first_idx",
+        )
     ]
