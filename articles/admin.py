@@ -11,7 +11,8 @@ parallel changes edit it, so it becomes a package split by model (articles/admin
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -282,7 +283,8 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
     list_display_links = ["title"]
     list_select_related = ["section"]
     list_filter = [StatusFilter, "section", AuthorFilter, TagFilter, "published_at", "featured"]
-    search_fields = ["title", "standfirst", "slug"]
+    # Accent- and case-insensitive, served by trigram indexes (reex/unaccent.py).
+    search_fields = ["title__unaccent_icontains", "standfirst__unaccent_icontains", "slug__unaccent_icontains"]
     date_hierarchy = "published_at"
     list_per_page = 50
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
@@ -584,7 +586,14 @@ class SourceAdmin(admin.ModelAdmin):
     form = SourceAdminForm
     list_display = ["__str__", "kind", "container", "year", "evidence", "doi", "citing_count"]
     list_filter = ["kind", "evidence", "year"]
-    search_fields = ["title", "authors", "doi", "container", "publisher", "institution"]
+    search_fields = [
+        "title__unaccent_icontains",
+        "authors__unaccent_icontains",
+        "doi__unaccent_icontains",
+        "container__unaccent_icontains",
+        "publisher__unaccent_icontains",
+        "institution__unaccent_icontains",
+    ]
     readonly_fields = ["apa_preview", "cited_by"]
     fieldsets = [
         (None, {"fields": ["paste"]}),
@@ -611,8 +620,21 @@ class SourceAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # An explicit order: with GROUP BY, Meta.ordering no longer applies.
-        return super().get_queryset(request).annotate(citing=Count("citations")).order_by("-year", "title")
+        # A correlated count, not JOIN + GROUP BY: only the rows of the page are counted, instead of
+        # every citation of every source before the page is cut (seconds at 50k sources).
+        citing = (
+            Citation.objects.filter(source=OuterRef("pk"))
+            .order_by()
+            .values("source")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(citing=Coalesce(Subquery(citing[:1]), Value(0)))
+            .order_by("-year", "title")
+        )
 
     class Media:
         js = ["js/admin_source_doi.js"]
@@ -690,7 +712,7 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "user", "article_count"]
     list_select_related = ["user"]
     prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
+    search_fields = ["name__unaccent_icontains"]
     autocomplete_fields = ["user"]
 
     def get_queryset(self, request):

@@ -13,7 +13,7 @@ from django.core.paginator import EmptyPage, InvalidPage, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
@@ -25,7 +25,15 @@ from taggit.models import Tag, TaggedItem
 from articles import citations, jsonld
 from articles.models import Article, Author, Section, SlugRedirect, Source
 from articles.queries import attach_all, attach_brief, with_brief, with_bylines, with_page_state
-from articles.search_query import SearchForm, ranked_results, search_matches
+from articles.search_query import (
+    RANK_WINDOW,
+    SUGGEST_BELOW,
+    SearchForm,
+    attach_snippets,
+    search_cards,
+    search_ranked_ids,
+    search_suggestion,
+)
 
 PAGE_SIZE = 10
 RELATED_COUNT = 4
@@ -397,20 +405,37 @@ def article_citation(request, slug, extension):
     return response
 
 
+def _search_page_number(raw, paginator) -> int | None:
+    """The page to show, or None when `raw` is already it; a bad value means 1, past the end means the last."""
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        number = 1
+    wanted = min(max(number, 1), paginator.num_pages)
+    return None if raw is not None and str(wanted) == raw else wanted
+
+
 @require_safe
 def search(request):
     form = SearchForm(request.GET or None)
-    page = None
+    page = suggestion = matches_found = None
     if form.is_valid() and form.has_words():
-        data = form.cleaned_data
-        matches = search_matches(
-            data["q"],
-            section=data.get("section"),
-            tag=data.get("tag"),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-        )
-        page = _paginate(request, matches, ranked_results(matches, data["q"]))
+        q, filters = form.cleaned_data["q"], form.filters()
+        matches_found, ranked_ids = search_ranked_ids(q, **filters)
+        paginator = Paginator(ranked_ids, PAGE_SIZE)
+        raw = request.GET.get("page")
+        corrected = _search_page_number(raw, paginator)
+        if raw is not None and corrected is not None:
+            # Out of range or not a number: the nearest real page, at its own address.
+            query = request.GET.copy()
+            query.pop("page")
+            if corrected > 1:
+                query["page"] = corrected
+            return redirect(f"{request.path}?{query.urlencode()}")
+        page = paginator.page(corrected or int(raw))
+        page.object_list = attach_snippets(search_cards(page.object_list), q)
+        if matches_found < SUGGEST_BELOW:
+            suggestion = search_suggestion(q, **filters)
     query = form.data.get("q", "") if form.is_bound else ""
     return render(
         request,
@@ -420,10 +445,14 @@ def search(request):
             # One query for the section filter (the form field's own choices would cost two).
             "section_choices": list(Section.objects.only("name", "slug")),
             "page_obj": page,
+            "matches_found": matches_found,
+            "more_than_window": matches_found is not None and matches_found > RANK_WINDOW,
+            "rank_window": RANK_WINDOW,
+            "suggestion": suggestion,
             "search_query": query,
             "meta": _meta(
                 request,
-                title=f"Search: {query}" if query else "Search",
+                title=f"Search: {query[:80]}" if query else "Search",
                 description=f"Search {settings.SITE_NAME}'s research briefs.",
                 path=reverse("articles:search"),
                 robots="noindex, follow",

@@ -1,17 +1,17 @@
 from django.contrib import admin, messages
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import Truncator
+from django.utils.text import Truncator, smart_split, unescape_string_literal
 
 from comments import services, tasks
 from comments.errors import CommentError
 from comments.forms import StaffReplyForm
 from comments.models import Comment, CommenterTrust, ModerationSettings, ModerationWord
-from reex.admin_paginator import ScaleAdminMixin, recent_related_filter
+from reex.admin_paginator import ScaleAdminMixin, matches_first, recent_related_filter
 
 _STATUS_COLOURS = {
     Comment.Status.PENDING: "#a36a00",
@@ -37,9 +37,42 @@ class CommentAdmin(ScaleAdminMixin, admin.ModelAdmin):
     )
     list_display_links = ("name",)
     list_filter = ("status", recent_related_filter("article"), "is_staff_reply", "created_at")
-    search_fields = ("name", "email", "body", "article__title")
+    # Accent- and case-insensitive, served by trigram indexes (reex/unaccent.py). The article's title
+    # is searched too, in get_search_results.
+    search_fields = ("name__unaccent_icontains", "email__unaccent_icontains", "body__unaccent_icontains")
+    # The newest articles whose title matches a search term; their comments are listed.
+    search_title_articles_max = 1000
     list_select_related = ("article", "moderated_by")
     list_per_page = 50
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word in the name, email, body or the article's title (accents and case ignored).
+
+        The matching articles are looked up first (trigram index on titles) and OR'ed in as
+        article ids: `article__title` in the OR would be a JOIN, and PostgreSQL then reads every
+        comment (16-24 s at a million comments) instead of combining three index scans.
+        """
+        from articles.models import Article
+
+        unsearched = queryset
+        for term in smart_split(search_term):
+            if term[:1] in ('"', "'") and term[-1:] == term[:1] and len(term) > 1:
+                term = unescape_string_literal(term)
+            if not term:
+                continue
+            matches = Q()
+            for field in self.search_fields:
+                matches |= Q(**{field: term})
+            articles = (
+                Article.objects.filter(title__unaccent_icontains=term)
+                .order_by("-id")
+                .values_list("pk", flat=True)[: self.search_title_articles_max]
+            )
+            queryset = queryset.filter(matches | Q(article_id__in=list(articles)))
+        if queryset is unsearched:
+            return queryset, False
+        return matches_first(unsearched, queryset), False
+
     actions = ("approve_selected", "mark_spam_selected", "remove_selected")
     fields = (
         "status",

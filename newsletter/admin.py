@@ -30,7 +30,8 @@ class SubscriberAdmin(ScaleAdminMixin, admin.ModelAdmin):
     form = SubscriberAdminForm
     list_display = ["email", "name", "status", "source", "created_at", "confirmed_at"]
     list_filter = ["status", "source", "created_at"]
-    search_fields = ["email", "name", "source_page"]
+    # Accent- and case-insensitive, served by trigram indexes (reex/unaccent.py).
+    search_fields = ["email__unaccent_icontains", "name__unaccent_icontains", "source_page__unaccent_icontains"]
     date_hierarchy = "created_at"
     readonly_fields = [
         "status",

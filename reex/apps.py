@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ReexConfig(AppConfig):
     name = "reex"
     verbose_name = "Reex"
+
+    def ready(self):
+        from reex import unaccent
+
+        unaccent.register()

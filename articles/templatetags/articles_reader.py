@@ -96,8 +96,17 @@ def article_citations(article):
 
 
 @register.filter
-def search_snippet(headline):
-    return snippet_html(headline)
+def search_snippet(snippet):
+    return snippet_html(snippet)
+
+
+@register.simple_tag(takes_context=True)
+def search_suggestion_query(context, suggestion):
+    """The current search's query string with `q` replaced by `suggestion`, from the first page."""
+    query = context["request"].GET.copy()
+    query["q"] = suggestion
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @register.simple_tag(takes_context=True)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from articles.models import Article
 from articles.search import refresh_search_vector
 from tests.articles.reader_data import RUSSIA_TITLE, make_russia_brief
 from tests.articles.test_views import hidden_articles
@@ -112,7 +113,37 @@ def test_search_paginates_and_keeps_the_query(client):
     assert len(titles(first)) == 10
     assert 'href="?q=cerium&amp;page=2"' in first.content.decode()
     assert len(titles(client.get("/search/?q=cerium&page=2"))) == 2
-    assert client.get("/search/?q=cerium&page=9").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("page", "location"),
+    [
+        ("9", "/search/?q=cerium&page=2"),  # past the end: the last page
+        ("3", "/search/?q=cerium&page=2"),
+        ("0", "/search/?q=cerium"),  # before the start: the first
+        ("-4", "/search/?q=cerium"),
+        ("abc", "/search/?q=cerium"),  # not a number: the first
+        ("1.5", "/search/?q=cerium"),
+        ("", "/search/?q=cerium"),
+        ("99999999999999999999999", "/search/?q=cerium&page=2"),
+    ],
+)
+def test_out_of_range_or_bad_page_redirects_to_a_real_page(client, page, location):
+    for n in range(12):
+        indexed(title=f"Cerium oversupply {n}", published_at=timezone.now() - timedelta(hours=n + 1))
+    response = client.get("/search/", {"q": "cerium", "page": page})
+    assert response.status_code == 302
+    assert response["Location"] == location
+    assert len(titles(client.get(location))) == (2 if "page=2" in location else 10)
+
+
+def test_page_one_and_a_page_without_results_are_served_not_redirected(client):
+    indexed(title="Cerium oversupply")
+    assert titles(client.get("/search/?q=cerium&page=1")) == ["Cerium oversupply"]
+    nothing = client.get("/search/?q=holmium&page=3")
+    assert nothing.status_code == 302
+    assert nothing["Location"] == "/search/?q=holmium"
+    assert "0 briefs found" in client.get(nothing["Location"]).content.decode()
 
 
 def test_snippet_escapes_article_text(client):
@@ -121,3 +152,162 @@ def test_snippet_escapes_article_text(client):
     assert "<script>alert(1)" not in html
     assert "<mark>Yttrium</mark>" in html
     assert "&amp; friends" in html
+
+
+# --- Accents and case ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["nunoa", "Nuñoa", "Ñuñoa", "NUÑOA", "ñuñoa", "NUNOA"])
+def test_accents_and_case_are_ignored_both_ways(client, query):
+    indexed(title="Lithium brines near Ñuñoa", standfirst="A study of Santiago's water.")
+    indexed(title="Nunez copper", standfirst="Nothing about the other place.")
+    assert titles(client.get("/search/", {"q": query})) == ["Lithium brines near Ñuñoa"]
+
+
+@pytest.mark.parametrize("query", ["odegard", "Ødegård", "ØDEGÅRD", "Odegård"])
+def test_nordic_letters_fold_to_their_base_letter(client, query):
+    article = indexed(title="Norwegian scandium", standfirst="Prospecting in the north.")
+    article.intro = "Fieldwork by Ødegård et al."
+    article.intro_html = "<p>Fieldwork by Ødegård et al.</p>"
+    article.save()
+    refresh_search_vector(article)
+    indexed(title="Swedish iron", standfirst="Kiruna.")
+    response = client.get("/search/", {"q": query})
+    assert titles(response) == ["Norwegian scandium"]
+    assert "<mark>Ødegård</mark>" in response.content.decode()
+
+
+# --- Long queries ---------------------------------------------------------------------------------
+
+
+def test_an_overlong_query_is_explained_not_cut(client):
+    indexed(title="Separation capacity")
+    query = " ".join(["separation"] * 100)  # 1,099 characters
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert response.context["page_obj"] is None
+    assert "Please shorten your search" in html
+    assert "Your search is 1,099 characters long; the limit is 200." in html
+    assert "no words to search for" not in html
+    # The reader's text is kept in the box (escaped), so it can be shortened rather than retyped.
+    assert 'value="separation separation' in html
+
+
+def test_a_query_at_the_limit_is_searched(client):
+    indexed(title="Separation capacity")
+    query = "separation " * 18 + "is"
+    assert len(query) == 200
+    assert titles(client.get("/search/", {"q": query})) == ["Separation capacity"]
+
+
+# --- Snippets --------------------------------------------------------------------------------------
+
+
+def test_snippet_is_plain_text_in_whole_sentences_without_doubled_punctuation(client):
+    from articles.models import Finding, Highlight, Signal
+
+    article = indexed(
+        title="Magnet makers and the midstream",
+        standfirst="Magnets lead demand.",
+    )
+    Highlight.objects.create(
+        article=article, position=0, text="Supply of **high** grade oxide is [scarce](https://example.org/x)."
+    )
+    Finding.objects.create(
+        article=article,
+        position=0,
+        headline="Magnets lead demand.",
+        explanation="Electric motors need *neodymium* and dysprosium.",
+        explanation_html="<p>Electric motors need <em>neodymium</em> and dysprosium.</p>",
+    )
+    Signal.objects.create(article=article, position=0, kind=Signal.Kind.SOLID, text="`Recycling` helps _somewhat_.")
+    article.intro = "The study, which was long, says that dysprosium supply is thin. Refining is concentrated."
+    article.intro_html = f"<p>{article.intro}</p>"
+    article.save()
+    refresh_search_vector(article)
+
+    response = client.get("/search/?q=dysprosium")
+    snippet = response.context["page_obj"].object_list[0].snippet
+    html = response.content.decode()
+    shown = html.split('class="article-card-standfirst">')[1].split("</p>")[0]
+    assert shown == "The study, which was long, says that <mark>dysprosium</mark> supply is thin."
+    two = client.get("/search/?q=demand electric").context["page_obj"].object_list[0].snippet
+    # Two sentences from two parts: each keeps its own full stop, and the gap is marked once.
+    assert two == "Magnets lead \ue000demand\ue001. … \ue000Electric\ue001 motors need neodymium and dysprosium."
+    for text in (snippet, two):
+        assert ".." not in text and "**" not in text and "](" not in text and "*" not in text
+
+    grade = client.get("/search/?q=scarce").context["page_obj"].object_list[0].snippet
+    assert grade == "Supply of high grade oxide is \ue000scarce\ue001."
+    recycling = client.get("/search/?q=recycling").context["page_obj"].object_list[0].snippet
+    assert recycling == "\ue000Recycling\ue001 helps somewhat."
+
+
+def test_a_long_sentence_is_cut_at_word_boundaries_around_the_match(client):
+    words = [f"word{i}" for i in range(80)]
+    words[30] = "praseodymium"
+    article = indexed(title="Long", standfirst="Short opener.")
+    article.intro = " ".join(words) + "."
+    article.intro_html = f"<p>{article.intro}</p>"
+    article.save()
+    refresh_search_vector(article)
+    snippet = client.get("/search/?q=praseodymium").context["page_obj"].object_list[0].snippet
+    assert snippet.startswith("… word17 word18 ")
+    assert snippet.endswith(" word55 word56 …")
+    assert "\ue000praseodymium\ue001" in snippet
+    assert all(part and not part.startswith("ord") for part in snippet.split(" "))
+    assert len(snippet.split(" ")) <= 42
+
+
+# --- Did you mean --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("seperation", "separation"),
+        ("neodymum", "neodymium"),
+        ("dysprosim prices", "dysprosium prices"),
+    ],
+)
+def test_misspellings_get_a_suggestion_from_published_words(client, typed, suggested):
+    indexed(title="Separation capacity in Malaysia", standfirst="Neodymium and dysprosium prices.")
+    response = client.get("/search/", {"q": typed, "section": ""})
+    assert titles(response) == []
+    assert response.context["suggestion"] == suggested
+    html = response.content.decode()
+    link = f'Did you mean <a href="?q={suggested.replace(" ", "+")}&amp;section=">{suggested}</a>?'
+    assert link in html
+    assert titles(client.get("/search/", {"q": suggested})) == ["Separation capacity in Malaysia"]
+
+
+def test_no_suggestion_from_words_only_drafts_and_unpublished_articles_use(client):
+    from articles.search import search_vocabulary_rebuild
+
+    indexed(title="Copper smelting", standfirst="Chile and Peru.")
+    for status in (Article.Status.DRAFT, Article.Status.REVIEW, Article.Status.UNPUBLISHED):
+        indexed(title="Kvanefjeld secret plan", standfirst="Kvanefjeld.", status=status, published_at=None)
+    indexed(title="Kvanefjeld scheduled", published_at=timezone.now() + timedelta(days=2))
+    response = client.get("/search/?q=kvanefjel")
+    assert titles(response) == []
+    assert response.context["suggestion"] is None
+    assert "Kvanefjeld" not in response.content.decode()
+    search_vocabulary_rebuild()
+    assert client.get("/search/?q=kvanefjel").context["suggestion"] is None
+
+
+def test_a_word_left_in_the_vocabulary_by_an_unpublished_article_is_not_suggested(client):
+    article = indexed(title="Kvanefjeld update", standfirst="Greenland.")
+    assert client.get("/search/?q=kvanefjel").context["suggestion"] == "kvanefjeld"
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.UNPUBLISHED)
+    response = client.get("/search/?q=kvanefjel")
+    assert response.context["suggestion"] is None
+    assert "Kvanefjeld" not in response.content.decode()
+
+
+def test_a_correct_query_gets_no_suggestion(client):
+    indexed(title="Separation capacity")
+    response = client.get("/search/?q=separation")
+    assert response.context["suggestion"] is None
+    assert "Did you mean" not in response.content.decode()
