@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/digest.py --subscribers 143000   # about 100,000 of them confirmed
 
+    .venv/bin/python bench/digest.py --subscribers 1430 --json bench/results/digest-1k.json
+
 Uses a database of its own (reex_bench_digest on BENCH_PG), seeded with seed_scale,
 and the newsletter's real send path: digest_send() creates the deliveries, then
 digest_send_batch() is called until nothing is left, exactly as the task workers
-do (one SMTP connection per batch). The SMTP server (aiosmtpd) runs in its own
+do (each batch split over NEWSLETTER_SMTP_CONNECTIONS connections, --connections). The SMTP server (aiosmtpd) runs in its own
 process and counts connections and messages; the sender's peak RSS is read from
 the kernel, and its RSS is sampled as it goes to show that memory stays flat.
 """
@@ -73,7 +75,8 @@ def rss_mb() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--subscribers", type=int, default=143_000)
-    parser.add_argument("--batch-size", type=int, default=0, help="default: NEWSLETTER_BATCH_SIZE")
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--connections", type=int, default=4, help="SMTP connections at once")
     parser.add_argument("--json", help="write results to this file")
     parser.add_argument("--max-seconds", type=int, default=0, help="stop sending after this long (partial run)")
     args = parser.parse_args()
@@ -120,6 +123,8 @@ def main() -> None:
     from newsletter.models import Delivery, Digest, DigestArticle, Subscriber
     from newsletter.services import digest_send, digest_send_batch
 
+    settings.NEWSLETTER_SMTP_CONNECTIONS = args.connections
+
     confirmed = Subscriber.objects.confirmed().count()
     articles = list(Article.objects.published().order_by("-published_at")[:8])
     digest = Digest.objects.create(
@@ -129,7 +134,7 @@ def main() -> None:
         DigestArticle(digest=digest, article=a, position=i) for i, a in enumerate(articles)
     )
 
-    batch_size = args.batch_size or settings.NEWSLETTER_BATCH_SIZE
+    batch_size = args.batch_size
     rss_start = rss_mb()
     started = time.monotonic()
     created = digest_send(digest=digest, enqueue=False)
@@ -143,7 +148,7 @@ def main() -> None:
         if args.max_seconds and time.monotonic() - queued_at > args.max_seconds:
             print(f"  stopping after {args.max_seconds}s as asked (--max-seconds)", flush=True)
             break
-        if batches % 100 == 0:
+        if batches % max(1, 20_000 // batch_size) == 0:
             samples.append(round(rss_mb(), 1))
             done = counts["messages"]
             print(f"  {done:,}/{confirmed:,} sent, {done / (time.monotonic() - queued_at):,.0f}/s, "
@@ -157,6 +162,8 @@ def main() -> None:
         "smtp_messages": counts["messages"],
         "smtp_connections": counts["connections"],
         "batch_size": batch_size,
+        "smtp_connections_per_sender": args.connections,
+        "cpu_count": os.cpu_count(),
         "batches": batches,
         "queue_seconds": round(queued_at - started, 1),
         "send_seconds": round(finished - queued_at, 1),
