@@ -125,6 +125,12 @@ _MANAGE_SLOT = "https://reexslot.invalid/manage-url"
 _UNSUBSCRIBE_SLOT = "https://reexslot.invalid/unsubscribe-url"
 
 
+_TO_SLOT = "reexslot-to@slot.invalid"
+_MESSAGE_ID_SLOT = "<reexslot-message-id@slot.invalid>"
+# Long enough that the header template is always folded at its comma, as every real copy is.
+_HEADER_UNSUBSCRIBE_SLOT = "https://reexslot.invalid/" + "u" * 300
+
+
 @dataclass(frozen=True)
 class DigestRendering:
     """A digest rendered once; `digest_message` fills in one reader."""
@@ -133,6 +139,7 @@ class DigestRendering:
     subject: str
     text: str
     html: str
+    wire: mail.WireTemplate
 
 
 _renderings: OrderedDict = OrderedDict()
@@ -160,11 +167,13 @@ def digest_rendering(digest: Digest) -> DigestRendering:
     reader = Subscriber(pk=0, email=_EMAIL_SLOT, name="", status=Subscriber.Status.CONFIRMED)
     links = {"manage_url": _MANAGE_SLOT, "unsubscribe_url": _UNSUBSCRIBE_SLOT}
     context = _context(subject=digest.subject, subscriber=reader, links=links, context=digest_context(digest, articles))
+    headers = {**list_headers(unsubscribe_url=_HEADER_UNSUBSCRIBE_SLOT), "Message-ID": _MESSAGE_ID_SLOT}
     rendering = DigestRendering(
         digest_id=digest.pk,
         subject=digest.subject,
         text=render_to_string("newsletter/email/digest.txt", context),
         html=render_to_string("newsletter/email/digest.html", context),
+        wire=mail.wire_template(subject=digest.subject, to_slot=_TO_SLOT, headers=headers),
     )
     with _renderings_lock:
         _renderings[key] = rendering
@@ -190,13 +199,26 @@ def digest_message(rendering: DigestRendering, subscriber: Subscriber, *, messag
     headers = list_headers(unsubscribe_url=links["unsubscribe_url"])
     if message_id:
         headers["Message-ID"] = message_id
-    return mail.rendered_email(
-        subject=rendering.subject,
-        text=_fill(rendering.text, values, html=False),
-        html=_fill(rendering.html, values, html=True),
-        to=[_recipient(subscriber)],
-        headers=headers,
-    )
+    text, html = _fill(rendering.text, values, html=False), _fill(rendering.html, values, html=True)
+    message = mail.PrebuiltEmail(subject=rendering.subject, body=text, to=[_recipient(subscriber)], headers=headers)
+    message.attach_alternative(html, "text/html")
+    if message_id and _plain_ascii(subscriber):
+        # The common case: headers from the per-digest template, only this reader's values filled in.
+        message.wire = rendering.wire.fill(
+            slots={
+                _TO_SLOT.encode(): _recipient(subscriber).encode(),
+                _MESSAGE_ID_SLOT.encode(): message_id.encode(),
+                _HEADER_UNSUBSCRIBE_SLOT.encode(): links["unsubscribe_url"].encode(),
+            },
+            text=text,
+            html=html,
+        )
+    return message
+
+
+def _plain_ascii(subscriber: Subscriber) -> bool:
+    """Whether the To: header needs no encoding: an ASCII address and an ASCII, printable (or no) name."""
+    return subscriber.email.isascii() and subscriber.name.isascii() and subscriber.name.isprintable()
 
 
 def delivery_message_id(*, digest_id: int, subscriber_id: int) -> str:

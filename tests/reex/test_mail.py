@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from reex import mail
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +134,21 @@ def test_a_subclass_named_like_anymails_is_not_taken_for_it():
         pass
 
     assert mail.classify(AnymailRecipientsRefused()) is None
+
+
+def test_a_digest_built_from_its_wire_template_is_signed_and_verifies(smtp_server, dkim_settings):
+    from newsletter import services
+    from tests.factories import make_article, make_subscriber
+
+    make_subscriber(email="signed@example.org", name="Ann O'Neil")
+    make_article(title="Signed digest")
+    services.digest_send(digest=services.digest_build())
+
+    (envelope,) = smtp_server.envelopes
+    data = envelope["data"]
+    assert dkim.verify(data, dnsfunc=dns_answer(dkim_settings)) is True
+    assert dkim.verify(data.replace(b"Signed digest", b"Signed DIGEST"), dnsfunc=dns_answer(dkim_settings)) is False
+    parsed = smtp_server.messages[0]
+    assert parsed["To"] == "Ann O'Neil <signed@example.org>"
+    assert parsed.get_body(("plain",)).get_content().count("signed@example.org") == 1
+    assert "/newsletter/unsubscribe/" in parsed.get_body(("html",)).get_content()
