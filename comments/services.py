@@ -21,10 +21,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +30,7 @@ from comments import spamcheck, trust
 from comments.errors import CommentError, DuplicateComment
 from comments.models import Comment, CommentReport, ModerationSettings
 from comments.moderation import judge
+from reex import mail
 
 logger = logging.getLogger(__name__)
 
@@ -239,14 +238,10 @@ def _absolute(path: str) -> str:
 
 def _send(*, template: str, subject: str, to: list[str], context: dict, headers: dict | None = None) -> None:
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"comments/email/{template}.txt", context),
-        to=to,
-        headers=headers or {},
-    )
-    message.attach_alternative(render_to_string(f"comments/email/{template}.html", context), "text/html")
-    message.send()
+    # reex/mail.py: the List-Unsubscribe header goes out raw, as mail clients read it.
+    mail.templated_email(
+        template=f"comments/email/{template}", subject=subject, to=to, context=context, headers=headers
+    ).send()
 
 
 def moderators_notify(*, comment_id: int | None = None) -> int:

@@ -8,7 +8,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from newsletter import services
+from newsletter import analytics, services
+from newsletter.errors import NewsletterError
 from newsletter.forms import SubscriberAdminForm, SubscriberImportForm
 from newsletter.models import ConsentRecord, Delivery, Digest, DigestArticle, Subscriber
 from reex.admin_paginator import ScaleAdminMixin
@@ -40,6 +41,7 @@ class SubscriberAdmin(ScaleAdminMixin, admin.ModelAdmin):
         "unsubscribed_at",
         "suppressed_at",
         "suppressed_reason",
+        "delivery_problem",
         "form_version",
         "last_confirmation_sent_at",
     ]
@@ -219,10 +221,25 @@ class DigestAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("build/", self.admin_site.admin_view(self.build_view), name="newsletter_digest_build"),
+            path("analytics/", self.admin_site.admin_view(self.analytics_view), name="newsletter_digest_analytics"),
             path("<int:pk>/send/", self.admin_site.admin_view(self.send_view), name="newsletter_digest_send"),
             path("<int:pk>/test/", self.admin_site.admin_view(self.test_view), name="newsletter_digest_test"),
             *super().get_urls(),
         ]
+
+    def analytics_view(self, request):
+        """Per-digest outcomes and the list's last 90 days, as charts (newsletter/analytics.py)."""
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        digests = list(Digest.objects.exclude(status=Digest.Status.DRAFT).order_by("-date")[:20])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Newsletter analytics",
+            "digest_rows": [(digest, analytics.digest_stats(digest)) for digest in digests],
+            "series": analytics.list_series(),
+        }
+        return TemplateResponse(request, "newsletter/admin/analytics.html", context)
 
     def build_view(self, request):
         if request.method != "POST" or not self.has_change_permission(request):
@@ -260,7 +277,7 @@ class DigestAdmin(admin.ModelAdmin):
     def _send(self, request, digest):
         try:
             created = services.digest_send(digest=digest, by=request.user)
-        except ValueError as error:
+        except NewsletterError as error:
             self.message_user(request, str(error), messages.ERROR)
             return
         if created:
@@ -272,7 +289,11 @@ class DigestAdmin(admin.ModelAdmin):
         if not request.user.email:
             self.message_user(request, "Your account has no email address; add one to receive tests.", messages.ERROR)
             return
-        services.digest_send_test(digest=digest, to=request.user.email)
+        try:
+            services.digest_send_test(digest=digest, to=request.user.email)
+        except NewsletterError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
         self.message_user(request, f"Test sent to {request.user.email}.", messages.SUCCESS)
 
     @admin.action(description="Send selected digests to all subscribers now")

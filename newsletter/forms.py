@@ -4,9 +4,12 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 
-from newsletter.models import Subscriber, normalise_email
+from newsletter.addresses import INVALID_MESSAGE, normalise_email, validate_address
+from newsletter.consent import CONSENT_TEXT, CONSENT_TEXTS, FORM_VERSION
+from newsletter.models import Subscriber
+
+__all__ = ["CONSENT_TEXT", "CONSENT_TEXTS", "FORM_VERSION"]  # defined in newsletter/consent.py
 
 NAME_CONTROL_CHARACTERS_MESSAGE = "Please enter your name on one line, without line breaks or control characters."
 
@@ -29,21 +32,33 @@ def validate_name(name: str) -> None:
         raise ValidationError(problem, code="control_characters")
 
 
-# Bump FORM_VERSION whenever CONSENT_TEXT changes: each consent record stores the version it was given under.
-FORM_VERSION = "signup-2026-11-v1"
-CONSENT_TEXT = (
-    "Send me the daily digest by email. I can unsubscribe with one click in any email, "
-    "and my address is used for nothing else."
-)
-CONSENT_TEXTS = {FORM_VERSION: CONSENT_TEXT}
+class InternationalEmailFormField(forms.EmailField):
+    """Accepts international addresses (newsletter/addresses.py) and returns them normalised.
+
+    The input is type="text" with inputmode="email": browsers refuse a non-ASCII
+    local part in type="email" before the form is even sent.
+    """
+
+    default_validators = [validate_address]
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid": INVALID_MESSAGE})
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_email(value) if value else value
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "email", "spellcheck": "false"}
 
 
 class SignupForm(forms.Form):
-    email = forms.EmailField(
+    email = InternationalEmailFormField(
         label="Email address",
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "you@example.com"}),
-        error_messages={"invalid": "Please enter a valid email address, like name@example.com."},
+        widget=forms.TextInput(attrs={"autocomplete": "email", "placeholder": "you@example.com"}),
     )
     name = forms.CharField(
         label="Name (optional)",
@@ -59,9 +74,6 @@ class SignupForm(forms.Form):
         choices=[(c, c) for c in ("sidebar", "footer", "page")], required=False, widget=forms.HiddenInput
     )
     source_page = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
-
-    def clean_email(self):
-        return normalise_email(self.cleaned_data["email"])
 
     def clean_source(self):
         return self.cleaned_data.get("source") or Subscriber.Source.PAGE
@@ -84,6 +96,7 @@ class SubscriberAdminForm(forms.ModelForm):
     class Meta:
         model = Subscriber
         fields = ["email", "name", "source", "source_page"]  # the editable ones (SubscriberAdmin.fields)
+        field_classes = {"email": InternationalEmailFormField}
 
     def clean_name(self):
         name = self.cleaned_data.get("name") or ""
@@ -130,7 +143,7 @@ class SubscriberImportForm(forms.Form):
         for line, row in enumerate(reader, start=2):
             email = normalise_email(row.get("email") or "")
             try:
-                validate_email(email)
+                validate_address(email)
             except ValidationError:
                 invalid.append(f"line {line}: {row.get('email') or '(empty)'}")
                 continue

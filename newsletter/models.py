@@ -6,14 +6,19 @@ digest go out exactly once; see newsletter/services.py and docs/newsletter.md.
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from newsletter.addresses import normalise_email, validate_address
 
-def normalise_email(email: str) -> str:
-    """The one spelling of an address we store and compare: trimmed and lower-cased."""
-    return (email or "").strip().lower()
+__all__ = ["normalise_email"]  # re-exported: the one spelling of an address (newsletter/addresses.py)
+
+
+class InternationalEmailField(models.EmailField):
+    """An EmailField that also accepts RFC 6531 addresses (a non-ASCII local part, an IDN domain)."""
+
+    default_validators = [validate_address]
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -45,7 +50,10 @@ class Subscriber(models.Model):
         PAGE = "page", "Signup page"
         IMPORT = "import", "Imported"
 
-    email = models.EmailField(max_length=254, help_text="Stored trimmed and in lower case; unique regardless of case.")
+    email = InternationalEmailField(
+        max_length=254,
+        help_text="Stored in one spelling: Unicode NFKC, lower case, the domain as IDNA (xn--…); unique regardless of case.",
+    )
     name = models.CharField(max_length=150, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.PAGE)
@@ -58,6 +66,15 @@ class Subscriber(models.Model):
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     suppressed_at = models.DateTimeField(null=True, blank=True)
     suppressed_reason = models.CharField(max_length=500, blank=True)
+    delivery_problem = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",  # bulk loaders (COPY in seed_scale) that do not name the column still work
+        editable=False,
+        help_text="Why mail to this address cannot go out through our server (e.g. it needs SMTPUTF8); "
+        "the subscriber is kept.",
+    )
     form_version = models.CharField(
         max_length=40, blank=True, editable=False, help_text="Version of the signup form and consent sentence used."
     )
@@ -76,6 +93,10 @@ class Subscriber(models.Model):
             models.Index(fields=["-created_at"], name="subscriber_created_idx"),
             models.Index(fields=["status", "-created_at"], name="subscriber_status_idx"),
             models.Index(fields=["source", "-created_at"], name="subscriber_source_idx"),
+            # The analytics page's daily series and "left after this digest" (newsletter/analytics.py).
+            models.Index(fields=["confirmed_at"], name="subscriber_confirmed_at_idx"),
+            models.Index(fields=["unsubscribed_at"], name="subscriber_unsubscribed_at_idx"),
+            models.Index(fields=["suppressed_at"], name="subscriber_suppressed_at_idx"),
         ]
         constraints = [
             # The database, not only the form, keeps "A@x.org " and "a@x.org" one subscriber.
@@ -158,6 +179,8 @@ class Digest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     send_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Rollup written once when the last delivery is final (newsletter/analytics.py reads it).
+    delivery_counts = models.JSONField(null=True, blank=True, editable=False)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
@@ -194,6 +217,24 @@ class DigestArticle(models.Model):
         return f"{self.position}: {self.article}"
 
 
+class DeliveryQuerySet(models.QuerySet):
+    def create_for_confirmed(self, *, digest) -> int:
+        """One queued delivery per confirmed subscriber, in one INSERT ... SELECT. Returns rows created.
+
+        ON CONFLICT DO NOTHING on the (digest, subscriber) constraint: a second call adds nobody.
+        """
+        table, subscribers = Delivery._meta.db_table, Subscriber._meta.db_table
+        # Table names come from the models, never from input; values are parameters.
+        sql = (
+            f"INSERT INTO {table} (digest_id, subscriber_id, status, attempts, claimed_by, last_error, created_at) "  # noqa: S608
+            f"SELECT %s, id, %s, 0, '', '', now() FROM {subscribers} WHERE status = %s "
+            "ORDER BY id ON CONFLICT DO NOTHING"
+        )
+        with connections[router.db_for_write(Delivery)].cursor() as cursor:
+            cursor.execute(sql, [digest.pk, Delivery.Status.QUEUED, Subscriber.Status.CONFIRMED])
+            return cursor.rowcount
+
+
 class Delivery(models.Model):
     """One digest to one subscriber. The unique constraint is what makes "exactly once" hold."""
 
@@ -216,6 +257,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "deliveries"

@@ -12,7 +12,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from newsletter import emails, services, tokens
-from newsletter.forms import FORM_VERSION, SignupForm
+from newsletter.consent import FORM_VERSION
+from newsletter.forms import SignupForm
 from newsletter.models import Digest, Subscriber
 from reex.client_ip import client_ip
 from reex.throttle import within_limit
@@ -177,6 +178,6 @@ def preview(request, pk):
     """The digest's HTML email exactly as a subscriber will see it (staff only, drafts included)."""
     digest = get_object_or_404(Digest, pk=pk)
     sample = Subscriber(pk=0, email=request.user.email or "editor@example.com", name=request.user.get_full_name())
-    message = emails.digest_message(digest, sample, shared=emails.digest_context(digest))
+    message = emails.digest_message(emails.digest_rendering(digest), sample)
     html = message.alternatives[0].content
     return HttpResponse(html)

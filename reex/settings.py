@@ -159,7 +159,8 @@ TASKS = {
 _EMAIL_HOST = envstr("EMAIL_HOST")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <news@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Django's SMTP backend plus SMTPUTF8 and DKIM (reex/mail.py).
+_SMTP_BACKEND = "reex.mail.SMTPBackend"
 _EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND", _SMTP_BACKEND if _EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
@@ -174,6 +175,11 @@ if _EMAIL_BACKEND == _SMTP_BACKEND:
         "timeout": envint("EMAIL_TIMEOUT", 20),
     }
 ANYMAIL = {"WEBHOOK_SECRET": envsecret("ANYMAIL_WEBHOOK_SECRET")}
+# DKIM signing of everything sent over SMTP (reex/mail.py), on when selector and key are set.
+# DKIM_DOMAIN defaults to the domain of DEFAULT_FROM_EMAIL (the d= that DMARC aligns with From:).
+DKIM_SELECTOR = envstr("DKIM_SELECTOR")
+DKIM_DOMAIN = envstr("DKIM_DOMAIN")
+DKIM_PRIVATE_KEY = envsecret("DKIM_PRIVATE_KEY")  # PEM; or DKIM_PRIVATE_KEY_FILE
 
 # --- Auth ---
 AUTHENTICATION_BACKENDS = [
@@ -313,6 +319,8 @@ NEWSLETTER_SEND_LEASE_SECONDS = envint("NEWSLETTER_SEND_LEASE_SECONDS", 300)
 NEWSLETTER_MAX_ATTEMPTS = envint("NEWSLETTER_MAX_ATTEMPTS", 6)
 NEWSLETTER_RETRY_BASE_SECONDS = envint("NEWSLETTER_RETRY_BASE_SECONDS", 300)
 NEWSLETTER_UNSUBSCRIBE_MAILTO = envstr("NEWSLETTER_UNSUBSCRIBE_MAILTO")
+# SMTP connections one digest sender keeps open at once (newsletter/sending.py).
+NEWSLETTER_SMTP_CONNECTIONS = envint("NEWSLETTER_SMTP_CONNECTIONS", 4)
 
 # --- Page cache (reex/pagecache.py) ---
 # Whole reader pages for anonymous visitors, in the default cache (Redis when REDIS_URL is set).

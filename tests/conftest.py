@@ -90,7 +90,7 @@ def smtp_server(settings):
     controller.start()
     settings.MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "reex.mail.SMTPBackend",
             "OPTIONS": {"host": recorder.host, "port": recorder.port, "timeout": 10},
         }
     }

@@ -54,6 +54,12 @@ class GatedHandler(_Handler):
         return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
 
 
+@pytest.fixture(autouse=True)
+def _one_smtp_connection(settings):
+    """Messages in a predictable order; tests that send over several connections say so."""
+    settings.NEWSLETTER_SMTP_CONNECTIONS = 1
+
+
 @pytest.fixture
 def gated_smtp():
     """Factory: start a GatedHandler SMTP server on loopback; stopped after the test."""

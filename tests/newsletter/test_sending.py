@@ -318,9 +318,11 @@ def test_a_row_another_sender_took_over_is_left_alone(gated_smtp, settings):
     import uuid
 
     smtp = gated_smtp(hold_after=1)  # the sender stalls on its second message
+    # One connection: with N, up to N rows are checked and in flight at once (newsletter/sending.py).
+    settings.NEWSLETTER_SMTP_CONNECTIONS = 1
     settings.MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "reex.mail.SMTPBackend",
             "OPTIONS": {"host": smtp.host, "port": smtp.port, "timeout": 30},
         }
     }

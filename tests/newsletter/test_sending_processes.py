@@ -13,7 +13,7 @@ import pytest
 from newsletter import services
 from newsletter.models import Delivery, Digest
 from tests.factories import make_article, make_subscriber
-from tests.newsletter.conftest import start_manage, start_sender
+from tests.newsletter.conftest import start_manage, start_sender, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,7 +50,7 @@ def test_sender_killed_mid_batch_then_restarted_sends_everyone_once(gated_smtp):
     people = [make_subscriber(email=f"kill{i:03d}@example.org") for i in range(30)]
     make_article(title="Killed worker")
 
-    victim = start_sender(smtp, "--batch-size", "5")
+    victim = start_sender(smtp, "--batch-size", "5", NEWSLETTER_SMTP_CONNECTIONS="1")
     try:
         assert smtp.handler.held.wait(timeout=120), "the sender never reached the 13th message"
     finally:
@@ -65,7 +65,9 @@ def test_sender_killed_mid_batch_then_restarted_sends_everyone_once(gated_smtp):
     smtp.handler.release()
 
     # Restart. Its lease is short so the abandoned claims are taken over after a second.
-    restarted = start_sender(smtp, "--batch-size", "5", "--wait", NEWSLETTER_SEND_LEASE_SECONDS="1")
+    restarted = start_sender(
+        smtp, "--batch-size", "5", "--wait", NEWSLETTER_SEND_LEASE_SECONDS="1", NEWSLETTER_SMTP_CONNECTIONS="1"
+    )
     output = finish(restarted)
 
     assert Counter(smtp.recipients()) == Counter({p.email: 1 for p in people}), output
@@ -74,6 +76,39 @@ def test_sender_killed_mid_batch_then_restarted_sends_everyone_once(gated_smtp):
     # The three reclaimed deliveries were attempted twice (once by the dead worker).
     assert sorted(Delivery.objects.values_list("attempts", flat=True)) == [1] * 27 + [2] * 3
     assert os.getpid() != restarted.pid
+
+
+def test_sender_with_several_connections_killed_mid_batch_sends_everyone_once(gated_smtp):
+    # Three SMTP connections at once; after 20 accepted messages every further RCPT stalls.
+    smtp = gated_smtp(hold_after=20)
+    people = [make_subscriber(email=f"many{i:03d}@example.org") for i in range(45)]
+    make_article(title="Killed fast worker")
+
+    victim = start_sender(smtp, "--batch-size", "9", NEWSLETTER_SMTP_CONNECTIONS="3")
+    try:
+        assert smtp.handler.held.wait(timeout=120), "the sender never reached the 21st message"
+        # Each accepted message is recorded by its own thread at once; the test waits for those
+        # commits (milliseconds) so that the kill lands outside that window, as the lease assumes.
+        # (Up to two more than 20 may have passed RCPT on the other connections before the stall.)
+        wait_for(lambda: Delivery.objects.filter(status="sent").count() == len(smtp.recipients()), what="all recorded")
+    finally:
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=30)
+    accepted = len(smtp.recipients())
+    assert 20 <= accepted <= 22
+    assert Delivery.objects.filter(status="sent").count() == accepted
+    # The dead sender held rows under three claim tokens (one per connection) at once.
+    assert Delivery.objects.filter(status="sending").values("claim_token").distinct().count() == 3
+    smtp.handler.release()
+
+    restarted = start_sender(
+        smtp, "--batch-size", "9", "--wait", NEWSLETTER_SEND_LEASE_SECONDS="1", NEWSLETTER_SMTP_CONNECTIONS="3"
+    )
+    output = finish(restarted)
+
+    assert Counter(smtp.recipients()) == Counter({p.email: 1 for p in people}), output
+    assert Counter(Delivery.objects.values_list("status", flat=True)) == Counter({"sent": 45})
+    assert Digest.objects.get().status == "sent"
 
 
 def test_rerunning_the_command_after_a_finished_send_sends_nothing(gated_smtp):
