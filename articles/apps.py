@@ -9,5 +9,7 @@ class ArticlesConfig(AppConfig):
         from articles.signals import ensure_roles, register_with_page_cache
 
         # Connected here so it runs after auth's own post_migrate handler has created the permissions.
-        post_migrate.connect(ensure_roles, sender=self, dispatch_uid="articles.ensure_roles")
+        # For every sender: the roles grant other apps' permissions (comments), which exist only once
+        # post_migrate has been sent for those apps too; ensure_roles acts on the last app's signal.
+        post_migrate.connect(ensure_roles, dispatch_uid="articles.ensure_roles")
         register_with_page_cache()

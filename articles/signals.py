@@ -11,6 +11,11 @@ def ensure_roles(sender, apps=None, **kwargs):
     Migration 0002 creates them; a database flush (TransactionTestCase, `manage.py flush`) empties
     auth tables but then sends post_migrate, so recreating them here keeps the roles a fact of the schema.
     """
+    # post_migrate is sent once per app with models, in INSTALLED_APPS order; the Editors' grants span
+    # several apps (comments' moderation permissions), so wait for the last one, when all exist.
+    with_models = [config for config in global_apps.get_app_configs() if config.models_module is not None]
+    if with_models and sender is not with_models[-1]:
+        return
     apps = apps or global_apps  # a flush sends no migration state
     if not apps.is_installed("articles"):
         return
