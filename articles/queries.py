@@ -17,12 +17,11 @@ query too.
 from datetime import date, datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import OuterRef
 from django.db.models.functions import JSONObject
 from taggit.models import Tag, TaggedItem
 
 from articles.models import (
-    Article,
     ArticleAuthor,
     Author,
     BriefSection,
@@ -115,27 +114,6 @@ def with_brief(queryset):
         **annotations,
         brief_citations=_citation_rows(),
         brief_corrections=_rows(Correction, {"id": "id", "date": "date", "text": "text"}, order=("date", "id")),
-    )
-
-
-def with_page_state(queryset):
-    """What else the article page shows that can change without the article changing.
-
-    Feeds the page's ETag: the latest change to any article (recent news,
-    related articles, an article going live on schedule) and to this
-    article's comments (a new comment, a moderation decision).
-    """
-    from comments.models import Comment
-
-    comments = Comment.objects.filter(article=OuterRef("pk"))
-    return queryset.annotate(
-        site_changed_at=Subquery(Article.objects.order_by("-updated_at").values("updated_at")[:1]),
-        site_published_at=Subquery(Article.objects.published().order_by("-published_at").values("published_at")[:1]),
-        comments_created_at=Subquery(comments.order_by("-created_at").values("created_at")[:1]),
-        comments_moderated_at=Subquery(
-            comments.filter(moderated_at__isnull=False).order_by("-moderated_at").values("moderated_at")[:1]
-        ),
-        comments_total=Subquery(comments.order_by().values("article").annotate(n=Count("id")).values("n")[:1]),
     )
 
 

@@ -4,7 +4,6 @@ Every read starts from `Article.objects.published()`, so drafts, articles in
 review, unpublished and scheduled articles never reach a reader page.
 """
 
-import hashlib
 import json
 import re
 from datetime import datetime
@@ -17,15 +16,14 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
-from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
 from articles import citations, jsonld
 from articles.models import Article, Author, Section, SlugRedirect, Source
-from articles.queries import attach_all, attach_brief, with_brief, with_bylines, with_page_state
+from articles.queries import attach_all, attach_brief, with_brief, with_bylines
 from articles.search_query import SearchForm, ranked_results, search_matches
 
 PAGE_SIZE = 10
@@ -105,42 +103,11 @@ def home(request):
     )
 
 
-def _etag(article) -> str:
-    state = "|".join(
-        str(value)
-        for value in (
-            article.pk,
-            article.updated_at.isoformat(),
-            article.site_changed_at,
-            article.site_published_at,
-            article.comments_created_at,
-            article.comments_moderated_at,
-            article.comments_total,
-            settings.STATIC_URL,
-        )
-    )
-    return '"' + hashlib.sha256(state.encode()).hexdigest()[:32] + '"'
-
-
-def _last_modified(article) -> datetime:
-    stamps = [
-        article.updated_at,
-        article.site_changed_at,
-        article.site_published_at,
-        article.comments_created_at,
-        article.comments_moderated_at,
-    ]
-    return max(stamp for stamp in stamps if stamp is not None)
-
-
-def _revalidates(request) -> bool:
-    """Conditional GET only for anonymous readers: a signed-in or flashed page is personal."""
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
-
-
 @require_safe
 def article_detail(request, slug):
-    article = with_page_state(with_brief(Article.objects.published())).filter(slug=slug).first()
+    # No validators of its own: the page cache (reex.pagecache) gives every cacheable page its
+    # ETag and Last-Modified and answers conditional requests without rendering.
+    article = with_brief(Article.objects.published()).filter(slug=slug).first()
     if article is None:
         redirect = (
             SlugRedirect.objects.filter(old_slug=slug, article__in=Article.objects.published())
@@ -150,17 +117,7 @@ def article_detail(request, slug):
         if redirect is not None:
             return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
         raise Http404("No such article")
-    etag, last_modified = _etag(article), _last_modified(article)
-    if _revalidates(request):
-        not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
-        if not_modified is not None:
-            return not_modified
-    response = render_article(request, article)
-    if _revalidates(request):
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(last_modified.timestamp())
-        patch_cache_control(response, no_cache=True)
-    return response
+    return render_article(request, article)
 
 
 def _related(article):

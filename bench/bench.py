@@ -33,10 +33,12 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14")
+# BENCH_DB_PREFIX keeps concurrent benchmark runs (several worktrees on one server) off each other's data.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "reex")
 SIZES = {
     # name: database, seed_scale counts (None = the demo content of `load_demo`)
-    "demo": ("reex_bench_demo", None),
-    "scale": ("reex_scale", {"articles": 100_000, "comments": 1_000_000, "subscribers": 1_000_000}),
+    "demo": (f"{DB_PREFIX}_bench_demo", None),
+    "scale": (f"{DB_PREFIX}_scale", {"articles": 100_000, "comments": 1_000_000, "subscribers": 1_000_000}),
 }
 SEARCHES = [
     "dysprosium",
