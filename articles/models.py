@@ -267,6 +267,9 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            # The home page's lead: the newest featured article, else the newest (ORDER BY featured DESC,
+            # published_at DESC, id DESC LIMIT 1); without it PostgreSQL sorts every published article.
+            models.Index(fields=["status", "-featured", "-published_at", "-id"], name="article_featured_pub_idx"),
             GinIndex(fields=["search_vector"], name="article_search_gin"),
         ]
         permissions = [
