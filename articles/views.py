@@ -7,8 +7,10 @@ review, unpublished and scheduled articles never reach a reader page.
 import json
 import re
 from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
@@ -461,6 +463,19 @@ def search(request):
             ),
         },
     )
+
+
+def sitemap_index(request, **kwargs):
+    """Django's sitemap index, with its addresses on SITE_URL like every sitemap's (not the request's Host)."""
+    response = sitemap_views.index(request, **kwargs)
+    site = urlsplit(settings.SITE_URL)
+    response.context_data["sitemaps"] = [
+        sitemap_views.SitemapIndexItem(
+            urlunsplit(urlsplit(item.location)._replace(scheme=site.scheme, netloc=site.netloc)), item.last_mod
+        )
+        for item in response.context_data["sitemaps"]
+    ]
+    return response
 
 
 @require_safe
