@@ -5,8 +5,6 @@ Editors edit everything, publish, schedule and unpublish. The same rules (articl
 decide querysets, permissions, read-only fields, buttons and actions, and the services check them again.
 """
 
-import difflib
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -39,8 +37,10 @@ from articles.models import (
     Source,
     Transition,
 )
+from articles.revisions import article_snapshot, diff_table, revision_label, revision_snapshot, snapshot_lines
 from articles.services import (
     WorkflowError,
+    article_moves_available,
     article_publish,
     article_refresh,
     article_restore_revision,
@@ -50,12 +50,12 @@ from articles.services import (
     can_edit,
     can_edit_any,
     can_publish,
-    revision_snapshot,
-    snapshot_lines,
 )
 from reex.admin_paginator import ScaleAdminMixin
 
 S = Article.Status
+# Not a stored status: a published article whose publication time is still to come.
+SCHEDULED = "scheduled"
 
 BADGE_COLOURS = {
     "draft": ("#f1f3f5", "#495057"),
@@ -67,7 +67,7 @@ BADGE_COLOURS = {
 
 
 def status_key(article) -> str:
-    return "scheduled" if article.is_scheduled else article.status
+    return SCHEDULED if article.is_scheduled else article.status
 
 
 def status_badge(article):
@@ -82,32 +82,13 @@ def status_badge(article):
     )
 
 
-# The moves offered to a user for an article: (action, button label, is it the main next step).
+# The button label and the service of each workflow move; which are offered comes from the services.
 MOVES = {
     "submit": ("Submit for review", article_submit),
     "publish": ("Publish or schedule…", article_publish),
     "unpublish": ("Unpublish", article_unpublish),
     "return_to_draft": ("Return to draft", article_return_to_draft),
 }
-
-
-def available_moves(user, article) -> list[str]:
-    moves = []
-    own = article.created_by_id == user.pk
-    if article.status in (S.DRAFT, S.UNPUBLISHED) and (can_edit_any(user) or own):
-        moves.append("submit")
-    if can_publish(user) and (article.status in (S.REVIEW, S.UNPUBLISHED) or article.is_scheduled):
-        moves.append("publish")
-    if can_publish(user) and article.status == S.PUBLISHED:
-        moves.append("unpublish")
-    if (
-        article.status == S.UNPUBLISHED
-        and can_publish(user)
-        or article.status == S.REVIEW
-        and (can_publish(user) or own)
-    ):
-        moves.append("return_to_draft")
-    return moves
 
 
 # --- Inlines, in the order the brief is read -----------------------------------------------------
@@ -200,25 +181,26 @@ class CorrectionInline(ArticlePartMixin, admin.TabularInline):
 
 
 class StatusFilter(admin.SimpleListFilter):
+    """The model's statuses, with "scheduled" (published, with a time still to come) told apart from live."""
+
     title = "status"
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [
-            ("draft", "Draft"),
-            ("review", "In review"),
-            ("scheduled", "Scheduled"),
-            ("published", "Published"),
-            ("unpublished", "Unpublished"),
-        ]
+        lookups = []
+        for value, label in S.choices:
+            if value == S.PUBLISHED:
+                lookups.append((SCHEDULED, "Scheduled"))
+            lookups.append((value, label))
+        return lookups
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value == "scheduled":
+        if value == SCHEDULED:
             return queryset.scheduled()
-        if value == "published":
+        if value == S.PUBLISHED:
             return queryset.published()
-        if value in (S.DRAFT, S.REVIEW, S.UNPUBLISHED):
+        if value in S.values:
             return queryset.filter(status=value)
         return queryset
 
@@ -391,7 +373,7 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
             "status_badge": status_badge(article),
             "moves": [
                 (MOVES[m][0], reverse(f"admin:{opts.app_label}_{opts.model_name}_workflow", args=[article.pk, m]))
-                for m in available_moves(request.user, article)
+                for m in article_moves_available(article=article, user=request.user)
             ],
             "transitions": article.transitions.select_related("by").order_by("-at", "-id")[:50],
             "preview_url": reverse("articles:preview", args=[article.pk]),
@@ -523,11 +505,11 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
             raise Http404("Choose two revisions to compare") from exc
         if old.revision.date_created > new.revision.date_created:
             old, new = new, old
-        diff = _diff_table(
+        diff = diff_table(
             snapshot_lines(revision_snapshot(old.revision, article.pk)),
             snapshot_lines(revision_snapshot(new.revision, article.pk)),
-            _revision_label(old),
-            _revision_label(new),
+            revision_label(old),
+            revision_label(new),
         )
         context = self._context(request, article, title=f"Compare revisions: {article.title}", diff=diff)
         return TemplateResponse(request, "admin/articles/article/revision_compare.html", context)
@@ -543,22 +525,20 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
             except WorkflowError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:
-                self.message_user(request, f"Restored the version of {_revision_label(version)}.", messages.SUCCESS)
+                self.message_user(request, f"Restored the version of {revision_label(version)}.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
-        from articles.services import article_snapshot
-
-        diff = _diff_table(
+        diff = diff_table(
             snapshot_lines(article_snapshot(article)),
             snapshot_lines(revision_snapshot(version.revision, article.pk)),
             "Now",
-            _revision_label(version),
+            revision_label(version),
         )
         context = self._context(
             request,
             article,
             title=f"Restore a revision: {article.title}",
             version=version,
-            version_label=_revision_label(version),
+            version_label=revision_label(version),
             diff=diff,
         )
         return TemplateResponse(request, "admin/articles/article/revision_restore.html", context)
@@ -590,23 +570,6 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
     @admin.action(description="Unpublish selected articles", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self._run_move(request, queryset, article_unpublish, "unpublished")
-
-
-def _revision_label(version) -> str:
-    user = version.revision.user.get_username() if version.revision.user else "unknown"
-    return f"{date_format(timezone.localtime(version.revision.date_created), 'j M Y, H:i:s')} by {user}"
-
-
-def _diff_table(old_lines, new_lines, old_label, new_label) -> str:
-    """A side-by-side table of what changed (difflib escapes the text itself)."""
-    if old_lines == new_lines:
-        return ""
-    # No wrapcolumn: the text wraps by CSS (pre-wrap), which reads better than difflib's hard breaks.
-    table = difflib.HtmlDiff().make_table(
-        old_lines, new_lines, fromdesc=old_label, todesc=new_label, context=True, numlines=2
-    )
-    # difflib marks text cells nowrap and pads with &nbsp;; let long paragraphs wrap inside their column.
-    return table.replace(' nowrap="nowrap"', "").replace("&nbsp;", " ")
 
 
 # --- Sources, sections, authors ---------------------------------------------------------------

@@ -24,7 +24,12 @@ S = Article.Status
 
 
 class WorkflowError(Exception):
-    """A refused workflow move. `str(error)` is a complete sentence for the editor; `missing` lists gate items."""
+    """The articles app's one domain error: a refused move or write, never a bug.
+
+    `str(error)` is a complete sentence for the editor, which the admin shows as a message as it is;
+    `missing` lists what the publish gate still wants. Every service here refuses with it, never
+    with `assert`, a bare ValueError or PermissionDenied.
+    """
 
     def __init__(self, message: str, *, missing: list[str] | None = None):
         super().__init__(message)
@@ -93,22 +98,79 @@ def _sync(article: Article, locked: Article) -> None:
         setattr(article, field, getattr(locked, field))
 
 
-def _refuse_unless(locked: Article, allowed: set, action: str) -> None:
-    if locked.status not in allowed:
-        names = " or ".join(sorted(str(S(s).label).lower() for s in allowed))
-        raise WorkflowError(
-            f"“{locked.title}” cannot be {action}: it is {locked.display_status.lower()}, "
-            f"and only {names} articles can be {action}."
-        )
+def _status_refusal(article: Article, allowed: set, action: str) -> str | None:
+    if article.status in allowed:
+        return None
+    names = " or ".join(sorted(str(S(s).label).lower() for s in allowed))
+    return (
+        f"“{article.title}” cannot be {action}: it is {article.display_status.lower()}, "
+        f"and only {names} articles can be {action}."
+    )
+
+
+# Why each move is refused to `by` for the article as it is, or None when it is allowed. The moves below
+# check these on the locked row, and article_moves_available() asks them, so the rules are written once.
+
+
+def _submit_refusal(article: Article, by) -> str | None:
+    if not (can_edit_any(by) or article.created_by_id == by.pk):
+        return "You can submit only your own articles for review."
+    return _status_refusal(article, {S.DRAFT, S.UNPUBLISHED}, "submitted for review")
+
+
+def _return_to_draft_refusal(article: Article, by) -> str | None:
+    own_review = article.created_by_id == by.pk and article.status == S.REVIEW
+    if not (can_publish(by) or own_review):
+        return "Only an editor can return someone else's article to draft."
+    return _status_refusal(article, {S.REVIEW, S.UNPUBLISHED}, "returned to draft")
+
+
+def _publish_refusal(article: Article, by) -> str | None:
+    """Who may publish what, in which state; the publish gate (what the article still lacks) comes after."""
+    if not can_publish(by):
+        return "Only editors can publish or schedule articles."
+    if article.is_live:
+        return f"“{article.title}” is already published."
+    if article.status == S.DRAFT:
+        return f"“{article.title}” is a draft: submit it for review before publishing it."
+    allowed = {S.REVIEW, S.UNPUBLISHED} | ({S.PUBLISHED} if article.is_scheduled else set())
+    return _status_refusal(article, allowed, "published")
+
+
+def _unpublish_refusal(article: Article, by) -> str | None:
+    if not can_publish(by):
+        return "Only editors can unpublish articles."
+    return _status_refusal(article, {S.PUBLISHED}, "unpublished")
+
+
+_REFUSALS = {
+    "submit": _submit_refusal,
+    "publish": _publish_refusal,
+    "unpublish": _unpublish_refusal,
+    "return_to_draft": _return_to_draft_refusal,
+}
+
+
+def article_moves_available(*, article, user) -> list[str]:
+    """The workflow moves `user` may make on `article` now, in the order the admin offers them.
+
+    Each is one of "submit", "publish", "unpublish", "return_to_draft", named like its service
+    (`article_<move>`). "publish" is offered even when the publish gate would still refuse it:
+    the editor then sees what the article lacks.
+    """
+    return [move for move, refusal in _REFUSALS.items() if refusal(article, user) is None]
+
+
+def _refuse(refusal: str | None) -> None:
+    if refusal:
+        raise WorkflowError(refusal)
 
 
 def article_submit(*, article, by, note: str = "") -> Article:
     """Send a draft to the editors for review."""
     with transaction.atomic():
         locked = _locked(article)
-        if not (can_edit_any(by) or locked.created_by_id == by.pk):
-            raise WorkflowError("You can submit only your own articles for review.")
-        _refuse_unless(locked, {S.DRAFT, S.UNPUBLISHED}, "submitted for review")
+        _refuse(_submit_refusal(locked, by))
         from_status = locked.status
         locked.status = S.REVIEW
         locked.save(update_fields=["status"])
@@ -121,10 +183,7 @@ def article_return_to_draft(*, article, by, note: str = "") -> Article:
     """Send an article in review (or an unpublished one) back to its writer as a draft."""
     with transaction.atomic():
         locked = _locked(article)
-        own_review = locked.created_by_id == by.pk and locked.status == S.REVIEW
-        if not (can_publish(by) or own_review):
-            raise WorkflowError("Only an editor can return someone else's article to draft.")
-        _refuse_unless(locked, {S.REVIEW, S.UNPUBLISHED}, "returned to draft")
+        _refuse(_return_to_draft_refusal(locked, by))
         from_status = locked.status
         locked.status = S.DRAFT
         locked.save(update_fields=["status"])
@@ -144,14 +203,7 @@ def article_publish(*, article, by, at: datetime | None = None, note: str = "") 
         raise WorkflowError("The publication time needs a time zone.")
     with transaction.atomic():
         locked = _locked(article)
-        if not can_publish(by):
-            raise WorkflowError("Only editors can publish or schedule articles.")
-        if locked.is_live:
-            raise WorkflowError(f"“{locked.title}” is already published.")
-        allowed = {S.REVIEW, S.UNPUBLISHED} | ({S.PUBLISHED} if locked.is_scheduled else set())
-        if locked.status == S.DRAFT:
-            raise WorkflowError(f"“{locked.title}” is a draft: submit it for review before publishing it.")
-        _refuse_unless(locked, allowed, "published")
+        _refuse(_publish_refusal(locked, by))
         missing = publish_gate_missing(locked)
         if missing:
             raise WorkflowError(
@@ -173,18 +225,11 @@ def article_publish(*, article, by, at: datetime | None = None, note: str = "") 
     return article
 
 
-def article_approve(*, article, by, at: datetime | None = None, note: str = "") -> Article:
-    """An editor approves an article in review: it is published now or at `at`."""
-    return article_publish(article=article, by=by, at=at, note=note)
-
-
 def article_unpublish(*, article, by, note: str = "") -> Article:
     """Take a published (or scheduled) article off the site. Its address answers 404 until it is republished."""
     with transaction.atomic():
         locked = _locked(article)
-        if not can_publish(by):
-            raise WorkflowError("Only editors can unpublish articles.")
-        _refuse_unless(locked, {S.PUBLISHED}, "unpublished")
+        _refuse(_unpublish_refusal(locked, by))
         now = timezone.now()
         from_status = locked.status
         locked.status = S.UNPUBLISHED
@@ -263,106 +308,3 @@ def article_restore_revision(*, article, version, by) -> Article:
         reversion.set_comment(f"Restored the version saved on {when}.")
     _sync(article, restored)
     return restored
-
-
-def _part_lines(model_name: str, data: dict) -> list[str]:
-    from articles.models import Author, Source
-
-    def block(label, text):
-        lines = [line.rstrip() for line in str(text or "").splitlines() if line.strip()]
-        return [f"{label}: {lines[0] if lines else ''}", *[f"    {line}" for line in lines[1:]]]
-
-    if model_name == "articleauthor":
-        return [f"Byline: {Author.objects.filter(pk=data.get('author_id')).values_list('name', flat=True).first()}"]
-    if model_name == "highlight":
-        return block("Highlight", data.get("text"))
-    if model_name == "finding":
-        return block("Finding", data.get("headline")) + block("  explanation", data.get("explanation"))
-    if model_name == "briefsection":
-        return block("Free section", data.get("heading")) + block("  body", data.get("body"))
-    if model_name == "signal":
-        return block(f"Signal ({data.get('kind')})", data.get("text"))
-    if model_name == "limitation":
-        return block(f"Limitation, {data.get('label')}", data.get("text"))
-    if model_name == "citation":
-        source = Source.objects.filter(pk=data.get("source_id")).first()
-        return [f"Citation: {source or '(deleted source)'}"]
-    if model_name == "correction":
-        return block(f"Correction, {data.get('date')}", data.get("text"))
-    return []
-
-
-SNAPSHOT_FIELDS = [
-    ("Title", "title"),
-    ("Slug", "slug"),
-    ("Standfirst", "standfirst"),
-    ("Section", "section_id"),
-    ("Featured", "featured"),
-    ("Comments allowed", "allow_comments"),
-    ("Hero image", "hero_image"),
-    ("Hero alt text", "hero_alt"),
-    ("Hero caption", "hero_caption"),
-    ("Hero credit", "hero_credit"),
-    ("Intro", "intro"),
-    ("Bottom line", "bottom_line"),
-    ("Updated", "significant_update_at"),
-]
-PART_ORDER = [
-    "articleauthor",
-    "highlight",
-    "finding",
-    "briefsection",
-    "signal",
-    "limitation",
-    "citation",
-    "correction",
-]
-
-
-def _field_values(obj) -> dict:
-    # Keyed by attname (section_id, author_id), as django-reversion's field_dict is.
-    return {field.attname: field.value_from_object(obj) for field in obj._meta.concrete_fields}
-
-
-def article_snapshot(article) -> dict:
-    """The article and its parts as plain field values, in the same shape as revision_snapshot()."""
-    parts = {name: [] for name in PART_ORDER}
-    for related in ("bylines", "highlights", "findings", "sections", "signals", "limitations", "citations"):
-        for obj in getattr(article, related).all():
-            parts[obj._meta.model_name].append(_field_values(obj))
-    for obj in article.corrections.all():
-        parts["correction"].append(_field_values(obj))
-    return {"article": _field_values(Article.objects.get(pk=article.pk)), "parts": parts}
-
-
-def revision_snapshot(revision, article_pk) -> dict:
-    parts = {name: [] for name in PART_ORDER}
-    article = {}
-    for version in revision.version_set.select_related("content_type"):
-        model_name = version.content_type.model
-        data = version.field_dict
-        if model_name == "article" and str(version.object_id) == str(article_pk):
-            article = data
-        elif model_name in parts and data.get("article_id") == article_pk:
-            parts[model_name].append({**data, "id": int(version.object_id)})
-    return {"article": article, "parts": parts}
-
-
-def snapshot_lines(snapshot) -> list[str]:
-    """Readable lines of a snapshot, for a diff: one field per line, parts in reading order."""
-    from articles.models import Section
-
-    data = snapshot["article"]
-    lines = []
-    for label, field in SNAPSHOT_FIELDS:
-        value = data.get(field)
-        if field == "section_id":
-            value = Section.objects.filter(pk=value).values_list("name", flat=True).first() if value else ""
-        text = str(value if value not in (None, "") else "—")
-        first, *rest = text.splitlines() or [""]
-        lines.append(f"{label}: {first}")
-        lines += [f"    {line}" for line in rest if line.strip()]
-    for model_name in PART_ORDER:
-        for part in sorted(snapshot["parts"][model_name], key=lambda d: (d.get("position", 0), d.get("id") or 0)):
-            lines += _part_lines(model_name, part)
-    return lines

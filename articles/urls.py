@@ -4,6 +4,7 @@ from django.views.decorators.http import conditional_page
 
 from articles import feeds, previews, views
 from articles.sitemaps import SITEMAPS, NewsSitemap
+from reex.pagecache import reader_page
 
 
 class TagSlugConverter:
@@ -27,48 +28,53 @@ register_converter(TagSlugConverter, "tagslug")
 
 app_name = "articles"
 
+# Reader pages opt into the whole-page cache with reader_page(); search and previews do not.
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("news/<slug:slug>/", views.article_detail, name="detail"),
-    path("section/<slug:slug>/", views.section_detail, name="section"),
-    path("tag/<tagslug:slug>/", views.tag_detail, name="tag"),
-    path("author/<slug:slug>/", views.author_detail, name="author"),
-    path("archive/", views.archive_index, name="archive"),
-    path("archive/<int:year>/<int:month>/", views.archive_month, name="archive-month"),
-    path("sources/<int:pk>/", views.source_detail, name="source"),
+    path("", reader_page(views.home), name="home"),
+    path("news/<slug:slug>/", reader_page(views.article_detail, slug_kwarg="slug"), name="detail"),
+    path("section/<slug:slug>/", reader_page(views.section_detail), name="section"),
+    path("tag/<tagslug:slug>/", reader_page(views.tag_detail), name="tag"),
+    path("author/<slug:slug>/", reader_page(views.author_detail), name="author"),
+    path("archive/", reader_page(views.archive_index), name="archive"),
+    path("archive/<int:year>/<int:month>/", reader_page(views.archive_month), name="archive-month"),
+    path("sources/<int:pk>/", reader_page(views.source_detail), name="source"),
     re_path(
-        r"^sources/(?P<pk>[0-9]+)/citation\.(?P<extension>bib|ris|json)$", views.source_citation, name="source-citation"
+        r"^sources/(?P<pk>[0-9]+)/citation\.(?P<extension>bib|ris|json)$",
+        reader_page(views.source_citation),
+        name="source-citation",
     ),
     path("search/", views.search, name="search"),
     # Feeds: the site, then the same per section, tag and author.
-    path("feed/", conditional_page(feeds.LatestRSS()), name="feed"),
-    path("feed/atom/", conditional_page(feeds.LatestAtom()), name="feed-atom"),
-    path("section/<slug:slug>/feed/", conditional_page(feeds.SectionRSS()), name="section-feed"),
-    path("section/<slug:slug>/feed/atom/", conditional_page(feeds.SectionAtom()), name="section-feed-atom"),
-    path("tag/<tagslug:slug>/feed/", conditional_page(feeds.TagRSS()), name="tag-feed"),
-    path("tag/<tagslug:slug>/feed/atom/", conditional_page(feeds.TagAtom()), name="tag-feed-atom"),
-    path("author/<slug:slug>/feed/", conditional_page(feeds.AuthorRSS()), name="author-feed"),
-    path("author/<slug:slug>/feed/atom/", conditional_page(feeds.AuthorAtom()), name="author-feed-atom"),
+    path("feed/", reader_page(conditional_page(feeds.LatestRSS())), name="feed"),
+    path("feed/atom/", reader_page(conditional_page(feeds.LatestAtom())), name="feed-atom"),
+    path("section/<slug:slug>/feed/", reader_page(conditional_page(feeds.SectionRSS())), name="section-feed"),
+    path(
+        "section/<slug:slug>/feed/atom/", reader_page(conditional_page(feeds.SectionAtom())), name="section-feed-atom"
+    ),
+    path("tag/<tagslug:slug>/feed/", reader_page(conditional_page(feeds.TagRSS())), name="tag-feed"),
+    path("tag/<tagslug:slug>/feed/atom/", reader_page(conditional_page(feeds.TagAtom())), name="tag-feed-atom"),
+    path("author/<slug:slug>/feed/", reader_page(conditional_page(feeds.AuthorRSS())), name="author-feed"),
+    path("author/<slug:slug>/feed/atom/", reader_page(conditional_page(feeds.AuthorAtom())), name="author-feed-atom"),
     # Machine-readable site maps.
     path(
         "sitemap.xml",
-        conditional_page(views.sitemap_index),
+        reader_page(conditional_page(views.sitemap_index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        conditional_page(sitemap_views.sitemap),
+        reader_page(conditional_page(sitemap_views.sitemap)),
         {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
         name="sitemap-section",
     ),
     path(
         "news-sitemap.xml",
-        conditional_page(sitemap_views.sitemap),
+        reader_page(conditional_page(sitemap_views.sitemap)),
         {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/news_sitemap.xml"},
         name="news-sitemap",
     ),
-    path("robots.txt", views.robots_txt, name="robots"),
+    path("robots.txt", reader_page(views.robots_txt), name="robots"),
     # Previews of unpublished articles: staff, and signed share links for outside reviewers.
     path("preview/<int:pk>/", previews.staff_preview, name="preview"),
     path("preview/s/<str:token>/", previews.shared_preview, name="preview_shared"),

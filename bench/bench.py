@@ -148,14 +148,21 @@ def prepare_database(size: str, env: dict, seed_override: dict | None) -> dict:
             done = manage({**env, "DEBUG": "true"}, "load_demo", check=False)
             if done.returncode != 0 or not scalar(database, "SELECT count(*) FROM articles_article"):
                 log(f"{size}: load_demo gave no articles ({done.stderr.strip()[-300:]}); seeding 40 instead")
-                manage(env, "seed_scale", "--articles", "40", "--comments", "400", "--subscribers", "200")
+                manage(
+                    {**env, "BENCH_TOOLS": "true"},
+                    "seed_scale",
+                    f"--database={database}",
+                    "--articles=40",
+                    "--comments=400",
+                    "--subscribers=200",
+                )
     elif articles < counts["articles"]:
         log(f"{size}: seeding {counts} (seed_scale; several minutes)")
         started = time.monotonic()
         done = subprocess.run(
-            [PY, "manage.py", "seed_scale", *(f"--{k}={v}" for k, v in counts.items())],
+            [PY, "manage.py", "seed_scale", f"--database={database}", *(f"--{k}={v}" for k, v in counts.items())],
             cwd=ROOT,
-            env=env,
+            env={**env, "BENCH_TOOLS": "true"},
             check=True,
             capture_output=True,
             text=True,

@@ -84,10 +84,10 @@ def main() -> None:
         cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}"')
         cursor.execute(f'CREATE DATABASE "{DATABASE}"')
     conn.close()
-    env = {**os.environ, "DATABASE_URL": f"{PG}/{DATABASE}", "DEBUG": "true"}
+    env = {**os.environ, "DATABASE_URL": f"{PG}/{DATABASE}", "DEBUG": "true", "BENCH_TOOLS": "true"}
     for command in (
         ["migrate", "--noinput", "-v0"],
-        ["seed_scale", "--articles=50", "--comments=0", f"--subscribers={args.subscribers}"],
+        ["seed_scale", f"--database={DATABASE}", "--articles=50", "--comments=0", f"--subscribers={args.subscribers}"],
     ):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
 

@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class ReexConfig(AppConfig):
     name = "reex"
     verbose_name = "Reex"
-
-    def ready(self):
-        from reex import pagecache
-
-        pagecache.connect_signals()

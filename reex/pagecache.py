@@ -35,14 +35,24 @@ by 'self'; JSON-LD is data, never run). A page that does use one is stored
 uncompressed, and its nonce is replaced by a fresh one on every replay (in
 the body and in the Content-Security-Policy header), so cached pages never
 share a nonce between visitors and no compressed page carries one (BREACH).
+
+The page cache knows no app. Each app tells it, from its AppConfig.ready(), what it needs to know
+(see "registries" below): which views are reader pages (`reader_page`), which cookies mean a
+visitor's page is their own (`register_bypass_cookies`), how to look up an article's page and
+the next scheduled publication (`register_articles`), and which model changes forget which
+pages (`invalidate_on_change`, or the app's own signal handlers calling `invalidate_article`).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -65,8 +75,91 @@ NONCE_PLACEHOLDER = b"__reex_csp_nonce__"
 # save forgets it at once, so this only bounds changes made behind the ORM's back.
 NEXT_PUBLICATION_TTL = 60
 
-# URL prefixes that are never cached, whatever they resolve to.
-_NEVER_PREFIXES = ("/healthz", "/newsletter/", "/comments/", "/csrf/", "/__bench/", "/static/", "/media/")
+# URL prefixes that are never resolved at all (the admin is added from ADMIN_URL): a cheap early exit.
+_NEVER_PREFIXES = ("/static/", "/media/")
+
+
+# --- registries: each app registers from its AppConfig.ready() ---------------------------
+
+
+@dataclass(frozen=True)
+class ReaderPage:
+    """How a view opted into the page cache: `slug_kwarg` names the URL kwarg of an article page."""
+
+    slug_kwarg: str | None = None
+
+
+def reader_page(view: Callable, *, slug_kwarg: str | None = None) -> Callable:
+    """Opt a view into the page cache (use it in urls.py): its anonymous GET 200s are shared.
+
+    With `slug_kwarg`, the page is an article's page, cached under that article's own
+    generation so that saving the article forgets it without forgetting every list.
+    Views not wrapped are never cached, whatever their URL or name.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    wrapped.reex_reader_page = ReaderPage(slug_kwarg=slug_kwarg)
+    return wrapped
+
+
+_bypass_cookies: set[str] = set()
+
+
+def register_bypass_cookies(*names: str) -> None:
+    """Cookies that make a visitor's page their own (always rendered fresh, never shared)."""
+    _bypass_cookies.update(names)
+
+
+def bypass_cookie_names() -> frozenset[str]:
+    """Every cookie that bypasses the cache: the session, PAGE_CACHE_BYPASS_COOKIES and the registered ones."""
+    # The session cookie always bypasses, even if the setting forgets it: staff must never get a shared page.
+    return frozenset({settings.SESSION_COOKIE_NAME, *settings.PAGE_CACHE_BYPASS_COOKIES, *_bypass_cookies})
+
+
+@dataclass(frozen=True)
+class ArticleLookup:
+    # article id -> (slug, is published) or None when there is no such article.
+    page_of: Callable[[int], tuple[str, bool] | None]
+    # The earliest scheduled (future) publication time, or None.
+    next_publication: Callable[[], datetime | None]
+
+
+_articles: ArticleLookup | None = None
+
+
+def register_articles(*, page_of: Callable[[int], tuple[str, bool] | None], next_publication) -> None:
+    """The per-article facts the cache needs: an article's page by id, and the next scheduled publication."""
+    global _articles
+    _articles = ArticleLookup(page_of=page_of, next_publication=next_publication)
+
+
+def invalidate_on_change(model, *, article_id: Callable | None = None) -> None:
+    """Forget pages whenever `model` is saved or deleted through the ORM.
+
+    With `article_id` (instance -> the id of the article that shows it), that article's page,
+    and every list when the article is published. Without it, the model is shown around the
+    content of many pages (menus, author boxes, source pages): every page is forgotten.
+    """
+    from django.db.models.signals import post_delete, post_save
+
+    if article_id is None:
+
+        def changed(sender, instance=None, raw=False, **kwargs):
+            if not raw:
+                invalidate_lists(nav=True)
+
+    else:
+
+        def changed(sender, instance=None, raw=False, **kwargs):
+            if not raw:
+                invalidate_article_id(article_id(instance))
+
+    uid = f"reex.pagecache.{model._meta.label_lower}"
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}.save")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}.delete")
 
 
 # --- generations -------------------------------------------------------------------------
@@ -108,17 +201,17 @@ def _generations(keys: list[str]) -> list[int]:
 def invalidate_article(article=None, *, slugs=(), lists: bool = True, nav: bool = False) -> None:
     """Forget the cached page of an article (under its slugs) and, by default, every list.
 
-    `article` is an Article or its id; `slugs` adds addresses it had before
-    (a renamed slug). `nav=True` also forgets every page's surroundings (the
-    sidebar's recent news): use it when an article appears, disappears or
-    changes its headline.
+    `article` is an article (anything with a `slug`) or its id; `slugs` adds
+    addresses it had before (a renamed slug). `nav=True` also forgets every
+    page's surroundings (the sidebar's recent news): use it when an article
+    appears, disappears or changes its headline.
     """
     all_slugs = set(slugs)
     if article is not None:
         if isinstance(article, int):
-            from articles.models import Article
-
-            all_slugs.update(Article.objects.filter(pk=article).values_list("slug", flat=True))
+            page = _articles.page_of(article) if _articles else None
+            if page:
+                all_slugs.add(page[0])
         elif article.slug:
             all_slugs.add(article.slug)
     for slug in all_slugs:
@@ -138,8 +231,11 @@ def invalidate_lists(*, nav: bool = False) -> None:
         logger.exception("page cache: could not forget the next publication time")
 
 
-def invalidate_all() -> None:
-    invalidate_lists(nav=True)
+def invalidate_article_id(article_id: int) -> None:
+    """Something the article's page shows changed: forget the page, and every list if it is published."""
+    page = _articles.page_of(article_id) if _articles else None
+    if page:
+        invalidate_article(slugs=[page[0]], lists=page[1])
 
 
 # --- scheduled publication ---------------------------------------------------------------
@@ -150,9 +246,7 @@ def seconds_until_next_publication() -> float | None:
     now = time.time()
     cached = cache.get(NEXT_PUBLICATION)
     if cached is None or (cached and cached <= now):
-        from articles.models import Article
-
-        first = Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+        first = _articles.next_publication() if _articles else None
         cached = first.timestamp() if first else 0
         ttl = NEXT_PUBLICATION_TTL if not cached else max(1, min(NEXT_PUBLICATION_TTL, math.floor(cached - now)))
         cache.set(NEXT_PUBLICATION, cached, ttl)
@@ -170,13 +264,10 @@ def _cacheable_path(path: str) -> tuple[bool, str | None]:
         match = resolve(path)
     except Resolver404:
         return False, None
-    name = match.url_name or ""
-    if "search" in name or "preview" in name:
+    page = getattr(match.func, "reex_reader_page", None)
+    if page is None:
         return False, None
-    if match.namespace == "articles" or "sitemap" in name or "feed" in name:
-        slug = match.kwargs.get("slug") if name == "detail" and match.namespace == "articles" else None
-        return True, slug
-    return False, None
+    return True, match.kwargs.get(page.slug_kwarg) if page.slug_kwarg else None
 
 
 def is_cacheable_page(request) -> bool:
@@ -190,9 +281,7 @@ def is_cacheable_page(request) -> bool:
 
 
 def bypasses_cache(request) -> bool:
-    # The session cookie always bypasses, even if the setting forgets it: staff must never get a shared page.
-    names = (settings.SESSION_COOKIE_NAME, *settings.PAGE_CACHE_BYPASS_COOKIES)
-    return any(name in request.COOKIES for name in names)
+    return any(name in request.COOKIES for name in bypass_cookie_names())
 
 
 def _gen_keys(slug: str | None) -> list[str]:
@@ -351,121 +440,3 @@ class PageCacheMiddleware:
             response["Content-Encoding"] = coding
             response["Content-Length"] = str(len(blobs[coding]))
         return _answer(request, response, metas[coding])
-
-
-# --- what changes what -------------------------------------------------------------------
-# Signals, because the page cache is cross-cutting: every save through the ORM
-# (admin, services, shell) invalidates the right pages without each app having
-# to remember it. Bulk `QuerySet.update()` sends no signals: code that changes
-# published content that way must call `invalidate_article()` itself.
-
-_HEADLINE_FIELDS = ("slug", "status", "published_at", "title", "standfirst", "section_id", "featured")
-
-
-def _article_pre_save(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None:
-        instance._pagecache_before = None
-        return
-    instance._pagecache_before = sender.objects.filter(pk=instance.pk).values(*_HEADLINE_FIELDS).first()
-
-
-def _article_post_save(sender, instance, created=False, raw=False, **kwargs):
-    if raw:
-        return
-    before = getattr(instance, "_pagecache_before", None)
-    published = sender.Status.PUBLISHED
-    now_or_before_published = instance.status == published or (before and before["status"] == published)
-    slugs = {before["slug"]} if before else set()
-    if not now_or_before_published:
-        invalidate_article(instance, slugs=slugs, lists=False)  # a draft: no reader sees it
-        return
-    headline_changed = before is None or any(before[f] != getattr(instance, f) for f in _HEADLINE_FIELDS)
-    invalidate_article(instance, slugs=slugs, lists=True, nav=headline_changed)
-
-
-def _article_post_delete(sender, instance, **kwargs):
-    invalidate_article(instance, lists=True, nav=True)
-
-
-def _article_id_changed(article_id) -> None:
-    from articles.models import Article
-
-    row = Article.objects.filter(pk=article_id).values_list("slug", "status").first()
-    if row:
-        invalidate_article(slugs=[row[0]], lists=row[1] == Article.Status.PUBLISHED)
-
-
-def _brief_part_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _article_id_changed(instance.article_id)
-
-
-def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    from articles.models import Article
-
-    if isinstance(instance, Article):
-        _article_id_changed(instance.pk)
-    else:  # a tag's articles changed from the tag's side
-        for article_id in pk_set or ():
-            _article_id_changed(article_id)
-
-
-def _comment_pre_save(sender, instance, raw=False, **kwargs):
-    instance._pagecache_status_before = (
-        None
-        if raw or instance.pk is None
-        else sender.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
-    )
-
-
-def _comment_post_save(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    approved = sender.Status.APPROVED
-    if approved in (instance.status, getattr(instance, "_pagecache_status_before", None)):
-        # The article shows the comment; lists show the article's comment count.
-        _article_id_changed(instance.article_id)
-
-
-def _comment_post_delete(sender, instance, **kwargs):
-    if instance.status == sender.Status.APPROVED:
-        _article_id_changed(instance.article_id)
-
-
-def _surroundings_changed(sender, instance=None, raw=False, **kwargs):
-    if not raw:
-        invalidate_all()  # sections menu, author boxes, source pages: shown on many pages
-
-
-def connect_signals() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-
-    from articles import models as articles
-    from comments.models import Comment
-
-    uid = "reex.pagecache"
-    pre_save.connect(_article_pre_save, sender=articles.Article, dispatch_uid=f"{uid}.article.pre")
-    post_save.connect(_article_post_save, sender=articles.Article, dispatch_uid=f"{uid}.article.post")
-    post_delete.connect(_article_post_delete, sender=articles.Article, dispatch_uid=f"{uid}.article.delete")
-    parts = [
-        articles.Highlight,
-        articles.Finding,
-        articles.BriefSection,
-        articles.Signal,
-        articles.Limitation,
-        articles.Citation,
-        articles.Correction,
-        articles.ArticleAuthor,
-    ]
-    for model in parts:
-        post_save.connect(_brief_part_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.save")
-        post_delete.connect(_brief_part_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.delete")
-    m2m_changed.connect(_tags_changed, sender=articles.Article.tags.through, dispatch_uid=f"{uid}.tags")
-    pre_save.connect(_comment_pre_save, sender=Comment, dispatch_uid=f"{uid}.comment.pre")
-    post_save.connect(_comment_post_save, sender=Comment, dispatch_uid=f"{uid}.comment.post")
-    post_delete.connect(_comment_post_delete, sender=Comment, dispatch_uid=f"{uid}.comment.delete")
-    for model in (articles.Section, articles.Author, articles.Source):
-        post_save.connect(_surroundings_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.save")
-        post_delete.connect(_surroundings_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.delete")

@@ -315,15 +315,20 @@ PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 600)
 # Browser/proxy max-age. 0 = always revalidate (a cheap 304 via ETag), so a reader who then comments
 # or subscribes never sees a stale copy from their own browser cache.
 PAGE_CACHE_MAX_AGE = envint("PAGE_CACHE_MAX_AGE", 0)
-# A visitor carrying any of these cookies always gets a freshly rendered page
-# (the session cookie, SESSION_COOKIE_NAME, always does too).
-# reex_comments_pending / reex_commenter: the visitor's own comment awaiting moderation, or their remembered
-# name and email, are shown on the page (comments/visitor.py).
-PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages", "reex_comments_pending", "reex_commenter"]
+# A visitor carrying any of these cookies always gets a freshly rendered page (flash messages here).
+# The session cookie (SESSION_COOKIE_NAME) always does too, and so do the cookies apps register from
+# their AppConfig.ready() with reex.pagecache.register_bypass_cookies (the comments app: a visitor's own
+# pending comment, their remembered name and email; comments/visitor.py).
+PAGE_CACHE_BYPASS_COOKIES = ["messages"]
 # Forms on cached pages carry no CSRF token: JavaScript fetches one from /csrf/ before sending, and
 # without JavaScript CSRF_FAILURE_VIEW shows a "please confirm" page that keeps the text (reex/csrf.py).
 # bench/run sets this to add /__bench/ceiling, the constant response pages are compared with. Never in production.
 BENCH_CEILING = envbool("BENCH_CEILING", False)
+# The bench app (manage.py seed_scale: bulk fake data). On by default only with DEBUG (development, tests);
+# bench/ scripts set it for their own commands. Off, a production deployment does not have the command.
+BENCH_TOOLS = envbool("BENCH_TOOLS", DEBUG)
+if BENCH_TOOLS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 
 # --- Security (reliability & security) ---
 # Branded 403 for a missing/expired CSRF token; reex.views.csrf_failure also

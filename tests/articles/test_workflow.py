@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleAuthor, Transition
 from articles.services import (
     WorkflowError,
-    article_approve,
+    article_moves_available,
     article_publish,
     article_return_to_draft,
     article_submit,
@@ -80,7 +80,7 @@ def test_return_to_draft_from_review_and_from_unpublished(writer, editor):
     article_return_to_draft(article=article, by=editor, note="Needs sources")
     assert article.status == S.DRAFT
     article_submit(article=article, by=writer)
-    article_approve(article=article, by=editor)
+    article_publish(article=article, by=editor)
     article_unpublish(article=article, by=editor)
     article_return_to_draft(article=article, by=editor)
     assert article.status == S.DRAFT
@@ -242,3 +242,45 @@ def test_scheduled_article_appears_on_the_site_by_itself_when_its_time_comes(cli
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert article.title in response.content.decode()
+
+
+SERVICES = {
+    "submit": article_submit,
+    "publish": article_publish,
+    "unpublish": article_unpublish,
+    "return_to_draft": article_return_to_draft,
+}
+STATES = {
+    "draft": {"status": S.DRAFT},
+    "review": {"status": S.REVIEW},
+    "scheduled": {"status": S.PUBLISHED, "published_at_delta": timedelta(days=1)},
+    "published": {"status": S.PUBLISHED, "published_at_delta": -timedelta(hours=1)},
+    "unpublished": {"status": S.UNPUBLISHED},
+}
+
+
+def _article_in(state: str, created_by) -> Article:
+    spec = STATES[state]
+    delta = spec.get("published_at_delta")
+    return make_article(
+        status=spec["status"], created_by=created_by, published_at=timezone.now() + delta if delta else None
+    )
+
+
+@pytest.mark.parametrize("state", list(STATES))
+@pytest.mark.parametrize("role", ["editor", "own writer", "other writer"])
+def test_the_moves_offered_are_exactly_the_moves_the_services_accept(state, role, editor, writer):
+    """The admin's buttons come from article_moves_available; each must agree with its service."""
+    owner = writer if role == "own writer" else make_user(username="someone", groups=["Writers"], is_staff=True)
+    user = editor if role == "editor" else writer
+    offered = article_moves_available(article=_article_in(state, owner), user=user)
+    accepted = []
+    for move, service in SERVICES.items():
+        article = _article_in(state, owner)  # a fresh one per move: a move changes the article
+        try:
+            service(article=article, by=user)
+        except WorkflowError:
+            continue
+        accepted.append(move)
+    assert offered == accepted
+    assert offered != list(SERVICES)  # no state allows every move

@@ -6,10 +6,14 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.utils import timezone
 
 from articles.models import Article, Highlight
+from comments import visitor
 from comments.models import Comment
+from reex import pagecache
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -74,9 +78,21 @@ def test_staff_are_never_served_cached_pages_and_their_pages_are_not_stored(clie
     assert _get(client, url)[1] == "hit"  # the anonymous copy, untouched by the staff visit
 
 
-@pytest.mark.parametrize("cookie", ["messages", "sessionid", "reex_pending_comment"])
-def test_a_bypass_cookie_always_gets_a_fresh_page(client, settings, cookie):
-    settings.PAGE_CACHE_BYPASS_COOKIES = ["sessionid", "messages", "reex_pending_comment"]
+# The names as the code that sets these cookies spells them, so a rename cannot drift from the cache.
+BYPASS_COOKIES = [
+    django_settings.SESSION_COOKIE_NAME,
+    CookieStorage.cookie_name,
+    visitor.PENDING_COOKIE,
+    visitor.REMEMBER_COOKIE,
+]
+
+
+def test_the_page_cache_knows_every_cookie_that_makes_a_page_personal():
+    assert pagecache.bypass_cookie_names() == set(BYPASS_COOKIES)
+
+
+@pytest.mark.parametrize("cookie", BYPASS_COOKIES)
+def test_a_bypass_cookie_always_gets_a_fresh_page(client, cookie):
     article = make_article()
     url = article.get_absolute_url()
     assert _get(client, url)[1] == "miss"
@@ -342,3 +358,28 @@ def test_saving_works_and_pages_are_served_when_the_cache_is_down(client, settin
     assert response.status_code == 200
     assert b"Edited while Redis is down" in response.content
     assert "X-Page-Cache" not in response  # served, not cached
+
+
+def test_only_views_that_opt_in_are_reader_pages():
+    article = make_article()
+    assert pagecache._cacheable_path(article.get_absolute_url()) == (True, article.slug)
+    assert pagecache._cacheable_path("/") == (True, None)
+    assert pagecache._cacheable_path("/feed/") == (True, None)
+    # Not opted in, whatever their namespace or name: search, previews, the apps' own pages.
+    assert pagecache._cacheable_path("/search/") == (False, None)
+    assert pagecache._cacheable_path(f"/preview/{article.pk}/") == (False, None)
+    assert pagecache._cacheable_path("/newsletter/") == (False, None)
+    assert pagecache._cacheable_path("/healthz") == (False, None)
+
+
+def test_a_view_is_cached_by_its_opt_in_not_by_its_url_name():
+    from django.urls import path
+
+    from articles import views
+
+    # A reader page named "research" (the old rule skipped names containing "search") is cached;
+    # a view in the articles namespace that did not opt in is not.
+    opted_in = path("research/", pagecache.reader_page(views.home), name="research")
+    not_opted = path("latest/", views.home, name="detail")
+    assert opted_in.callback.reex_reader_page == pagecache.ReaderPage()
+    assert getattr(not_opted.callback, "reex_reader_page", None) is None

@@ -35,7 +35,14 @@ def _article_scans(q):
 
 
 def test_search_uses_the_gin_index_on_a_few_thousand_articles():
-    call_command("seed_scale", articles=3000, comments=0, subscribers=0, allow_any_database=True, stdout=io.StringIO())
+    call_command(
+        "seed_scale",
+        articles=3000,
+        comments=0,
+        subscribers=0,
+        confirm_database=connection.settings_dict["NAME"],
+        stdout=io.StringIO(),
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     assert Article.objects.count() == 3000

@@ -90,7 +90,13 @@ def test_migrations_apply_to_an_empty_database_and_the_newest_reverse(scratch):
 def test_the_newest_migrations_reverse_and_reapply_on_a_database_full_of_data(scratch):
     assert scratch_db.manage("migrate", "--no-input", database=scratch).returncode == 0
     seeded = scratch_db.manage(
-        "seed_scale", "--articles", "60", "--comments", "300", "--subscribers", "200", database=scratch, timeout=600
+        "seed_scale",
+        f"--database={scratch}",
+        "--articles=60",
+        "--comments=300",
+        "--subscribers=200",
+        database=scratch,
+        timeout=600,
     )
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
     before = scratch_db.query(scratch, "SELECT count(*) FROM articles_article")[0][0]

@@ -6,21 +6,13 @@ unmarked. This sweep finds those rows and sends each one exactly once: rows are
 claimed with SELECT ... FOR UPDATE SKIP LOCKED and marked only after the SMTP
 server accepted the message. send_daily_digest runs it on every cron run, so
 no extra cron line is needed; running it by hand is safe at any time.
+
+The sweeps are the ones the apps registered (reex/pending_email.py).
 """
 
 from django.core.management.base import BaseCommand
 
-from comments import services as comment_services
-from newsletter import services as newsletter_services
-
-
-def send_pending_email() -> dict[str, int]:
-    return {
-        "confirmations": newsletter_services.subscriber_confirmations_resend_pending(),
-        "welcomes": newsletter_services.subscriber_welcomes_send_pending(),
-        "moderator notices (comments listed)": comment_services.moderators_notify_pending(),
-        "reply notices": comment_services.reply_notifications_send_pending(),
-    }
+from reex.pending_email import send_pending_email
 
 
 class Command(BaseCommand):

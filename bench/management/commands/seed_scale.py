@@ -1,7 +1,7 @@
 """Fill a database with realistic, deterministic data at scale, for benchmarks.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/reex_scale \\
-        manage.py seed_scale --articles 100000 --comments 1000000 --subscribers 1000000
+    BENCH_TOOLS=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/reex_scale \\
+        manage.py seed_scale --database reex_scale --articles 100000 --comments 1000000 --subscribers 1000000
 
 Rows are streamed to PostgreSQL with COPY (no Python objects per row, flat
 memory); search vectors are computed afterwards in SQL, in batches. The same
@@ -9,8 +9,11 @@ memory); search vectors are computed afterwards in SQL, in batches. The same
 command does not choose take the field's default), so a model that gains a
 field keeps working here.
 
-It refuses the development database (the embedded server) and test databases:
-point DATABASE_URL at a database of its own.
+It lives in the `bench` app, which only development, tests and benchmarks install
+(BENCH_TOOLS, on by default when DEBUG is), so a production deployment does not even
+have the command. It writes nothing unless BENCH_TOOLS is on and --database names the
+database it is connected to: the name must be typed, so a DATABASE_URL pointing at the
+wrong place is refused instead of buried under a million rows.
 """
 
 import io
@@ -142,24 +145,24 @@ class Command(BaseCommand):
         parser.add_argument("--subscribers", type=int, default=1_000_000)
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument(
-            "--allow-any-database",
-            action="store_true",
-            help="Seed even the development database (normally refused: it would bury your own content).",
+            "--database",
+            dest="confirm_database",
+            required=True,
+            help="The name of the database DATABASE_URL points at, typed out to confirm it may be filled.",
         )
 
     # --- plumbing ------------------------------------------------------------------------
 
     def _guard(self, options):
+        # Django's own connection, not a reading of the URL text: this is the database the rows would go to.
         name = connection.settings_dict["NAME"]
-        if options["allow_any_database"]:
-            return
-        if not settings.DATABASE_URL or "embedded" in settings.DATABASE_URL or name in ("reex",):
+        if not settings.BENCH_TOOLS:
+            raise CommandError("Refusing to seed: BENCH_TOOLS is off (a production setting). Set BENCH_TOOLS=true.")
+        if options["confirm_database"] != name:
             raise CommandError(
-                f"Refusing to seed {name!r}: point DATABASE_URL at a database of its own, e.g. "
-                "postgres://postgres@127.0.0.1:5432/reex_scale (or pass --allow-any-database)."
+                f"Refusing to seed {name!r}: --database {options['confirm_database']!r} does not name it. "
+                "Point DATABASE_URL at a database of its own and pass its name."
             )
-        if name.startswith("test_"):
-            raise CommandError(f"Refusing to seed the test database {name!r}.")
 
     def _next_id(self, model) -> int:
         return (model._base_manager.aggregate(last=models.Max("id"))["last"] or 0) + 1
@@ -660,6 +663,6 @@ class Command(BaseCommand):
             cursor.execute("SELECT gin_clean_pending_list('article_search_gin'::regclass)")
             cursor.execute("ANALYZE")
         self.timings["sequences + analyze"] = round(time.monotonic() - started, 1)
-        from reex.pagecache import invalidate_all
+        from reex.pagecache import invalidate_lists
 
-        invalidate_all()
+        invalidate_lists(nav=True)
