@@ -347,7 +347,7 @@ def count_queries(env: dict, paths: dict) -> dict:
 def cold_renders(env: dict, paths: dict) -> dict:
     """In-process render times with the cache cleared before each render (bench/cold.py)."""
     done = subprocess.run(
-        [PY, str(ROOT / "bench" / "cold.py"), json.dumps(paths), "15"],
+        [PY, "-m", "bench.cold", json.dumps(paths), "15"],
         cwd=ROOT,
         env={**env, "DJANGO_SETTINGS_MODULE": "reex.settings", "PYTHONPATH": str(ROOT)},
         capture_output=True,

@@ -1,7 +1,7 @@
 """In-process cold render times of the reader pages: the cache cleared before each render.
 
 Run inside a configured Django environment (bench/bench.py runs it against each size's database):
-    python bench/cold.py '{"home": "/", "article": "/news/some-slug/"}' [repeats]
+    python -m bench.cold '{"home": "/", "article": "/news/some-slug/"}' [repeats]
 Prints JSON: per page, the median and best milliseconds of `repeats` renders through the full
 middleware stack (Django's test client), each after `cache.clear()`, so neither the page cache nor
 any fragment helps; plus the SQL queries of one render.
