@@ -28,17 +28,12 @@ from articles.citations import source_apa_html
 from articles.doi_lookup import DoiLookupError, doi_lookup
 from articles.forms import ArticleAdminForm, AuthorAdminForm, PublishForm, SourceAdminForm, WorkflowForm
 from articles.models import (
+    BRIEF_PARTS,
     Article,
     ArticleAuthor,
     Author,
-    BriefSection,
     Citation,
-    Correction,
-    Finding,
-    Highlight,
-    Limitation,
     Section,
-    Signal,
     Source,
     Transition,
 )
@@ -130,56 +125,23 @@ class ArticlePartMixin:
         return super().has_delete_permission(request, obj) and (obj is None or can_edit(request.user, obj))
 
 
-class BylineInline(ArticlePartMixin, admin.TabularInline):
-    model = ArticleAuthor
-    verbose_name = "byline"
-    verbose_name_plural = "Bylines (authors, in the order shown to readers)"
-    autocomplete_fields = ["author"]
-    fields = ["author", "position"]
-    extra = 1
+def _inline(part):
+    """The admin inline of one declared brief part (articles.models.BRIEF_PARTS)."""
+    base = admin.StackedInline if part.stacked else admin.TabularInline
+    attrs = {
+        "model": part.model,
+        "verbose_name": part.label.lower(),
+        "verbose_name_plural": part.admin_title,
+        "fields": list(part.admin_fields),
+        "autocomplete_fields": list(part.autocomplete_fields),
+        "extra": part.admin_extra,
+        "__module__": __name__,
+    }
+    return type(f"{part.model.__name__}Inline", (ArticlePartMixin, base), attrs)
 
 
-class HighlightInline(ArticlePartMixin, admin.TabularInline):
-    model = Highlight
-    verbose_name_plural = "Highlights (two to four bullets at the top)"
-    fields = ["text", "position"]
-
-
-class FindingInline(ArticlePartMixin, admin.StackedInline):
-    model = Finding
-    verbose_name_plural = "Findings (a short claim, then what the paper shows)"
-    fields = [("headline", "position"), "explanation"]
-
-
-class BriefSectionInline(ArticlePartMixin, admin.StackedInline):
-    model = BriefSection
-    verbose_name_plural = "Free sections (e.g. “Why Investors Should Care”)"
-    fields = [("heading", "position"), "body"]
-
-
-class SignalInline(ArticlePartMixin, admin.TabularInline):
-    model = Signal
-    verbose_name_plural = "Signals vs. noise (what is solid, what is speculative)"
-    fields = ["kind", "text", "position"]
-
-
-class LimitationInline(ArticlePartMixin, admin.TabularInline):
-    model = Limitation
-    verbose_name_plural = "Limitations (read before leaping)"
-    fields = ["label", "text", "position"]
-
-
-class CitationInline(ArticlePartMixin, admin.TabularInline):
-    model = Citation
-    verbose_name_plural = "Citations (the papers this brief is based on)"
-    autocomplete_fields = ["source"]
-    fields = ["source", "position"]
-
-
-class CorrectionInline(ArticlePartMixin, admin.TabularInline):
-    model = Correction
-    verbose_name_plural = "Corrections (shown, dated, at the foot of the article)"
-    fields = ["date", "text"]
+# In the order the brief is read, generated from the one declaration of the parts.
+BRIEF_PART_INLINES = [_inline(part) for part in BRIEF_PARTS]
 
 
 # --- Changelist filters -------------------------------------------------------------------------
@@ -247,16 +209,7 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
-    inlines = [
-        BylineInline,
-        HighlightInline,
-        FindingInline,
-        BriefSectionInline,
-        SignalInline,
-        LimitationInline,
-        CitationInline,
-        CorrectionInline,
-    ]
+    inlines = BRIEF_PART_INLINES
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "expected_version"]}),
         ("Filing", {"fields": ["section", "tags", "new_tags", "featured", "allow_comments"]}),

@@ -10,6 +10,7 @@ reads never render Markdown.
 """
 
 import logging
+from dataclasses import dataclass
 
 import reversion
 from django.conf import settings
@@ -346,6 +347,9 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            # The home page's lead: the newest featured article, else the newest (ORDER BY featured DESC,
+            # published_at DESC, id DESC LIMIT 1); without it PostgreSQL sorts every published article.
+            models.Index(fields=["status", "-featured", "-published_at", "-id"], name="article_featured_pub_idx"),
             GinIndex(fields=["search_vector"], name="article_search_gin"),
         ]
         permissions = [
@@ -427,14 +431,10 @@ class Article(models.Model):
 
         texts = [self.title, self.standfirst, self.intro, self.bottom_line]
         if self.pk:
-            texts += self.highlights.values_list("text", flat=True)
-            for headline, explanation in self.findings.values_list("headline", "explanation"):
-                texts += [headline, explanation]
-            for heading, body in self.sections.values_list("heading", "body"):
-                texts += [heading, body]
-            texts += self.signals.values_list("text", flat=True)
-            for label, text in self.limitations.values_list("label", "text"):
-                texts += [label, text]
+            for part in BRIEF_PARTS:
+                if part.reading_time and part.text_fields:
+                    for values in getattr(self, part.related_name).values_list(*part.text_fields):
+                        texts += values
         return max(1, round(word_count(*texts) / WORDS_PER_MINUTE))
 
     @property
@@ -653,6 +653,116 @@ class Transition(models.Model):
         return f"{self.article}: {self.from_status} → {self.to_status}"
 
 
+# --- The parts of a brief, declared once ------------------------------------------------------
+# Every consumer of "the parts of an article" reads this list: the reader query (articles.queries),
+# reading time (Article.compute_reading_time), revisions and their snapshots (below and
+# articles.revisions), the page cache's invalidation (articles.signals) and the admin inlines
+# (articles.admin). Adding a part means adding its model, its migration and one entry here;
+# tests/articles/test_brief_parts.py fails if a consumer does not follow.
+
+
+@dataclass(frozen=True)
+class BriefPartKind:
+    """One kind of child row of an article's brief."""
+
+    model: type[models.Model]
+    # What editors and revision diffs call one of these.
+    label: str
+    # The inline's heading in the admin: what the part is for, in the editors' words.
+    admin_title: str
+    # The fields editors type, in the order they read; counted in the reading time when `reading_time`.
+    text_fields: tuple[str, ...] = ()
+    reading_time: bool = True
+    # The columns the reader page needs, carried inside the article's row by articles.queries.with_brief
+    # (None: the query builds this part by joining another table, e.g. a byline's author).
+    reader_fields: tuple[str, ...] | None = None
+    # The admin inline: its form fields (a tuple groups fields on one line), layout and lookups.
+    admin_fields: tuple = ()
+    stacked: bool = False
+    autocomplete_fields: tuple[str, ...] = ()
+    admin_extra: int = 0
+
+    @property
+    def related_name(self) -> str:
+        """`article.<related_name>` is the manager of this part's rows."""
+        return self.model._meta.get_field("article").remote_field.related_name
+
+    @property
+    def ordering(self) -> list[str]:
+        return list(self.model._meta.ordering)
+
+
+BRIEF_PARTS: tuple[BriefPartKind, ...] = (
+    BriefPartKind(
+        ArticleAuthor,
+        "Byline",
+        "Bylines (authors, in the order shown to readers)",
+        reading_time=False,
+        admin_fields=("author", "position"),
+        autocomplete_fields=("author",),
+        admin_extra=1,
+    ),
+    BriefPartKind(
+        Highlight,
+        "Highlight",
+        "Highlights (two to four bullets at the top)",
+        text_fields=("text",),
+        reader_fields=("id", "position", "text"),
+        admin_fields=("text", "position"),
+    ),
+    BriefPartKind(
+        Finding,
+        "Finding",
+        "Findings (a short claim, then what the paper shows)",
+        text_fields=("headline", "explanation"),
+        reader_fields=("id", "position", "headline", "explanation_html"),
+        admin_fields=(("headline", "position"), "explanation"),
+        stacked=True,
+    ),
+    BriefPartKind(
+        BriefSection,
+        "Free section",
+        "Free sections (e.g. “Why Investors Should Care”)",
+        text_fields=("heading", "body"),
+        reader_fields=("id", "position", "heading", "body_html"),
+        admin_fields=(("heading", "position"), "body"),
+        stacked=True,
+    ),
+    BriefPartKind(
+        Signal,
+        "Signal",
+        "Signals vs. noise (what is solid, what is speculative)",
+        text_fields=("text",),
+        reader_fields=("id", "position", "kind", "text"),
+        admin_fields=("kind", "text", "position"),
+    ),
+    BriefPartKind(
+        Limitation,
+        "Limitation",
+        "Limitations (read before leaping)",
+        text_fields=("label", "text"),
+        reader_fields=("id", "position", "label", "text"),
+        admin_fields=("label", "text", "position"),
+    ),
+    BriefPartKind(
+        Citation,
+        "Citation",
+        "Citations (the papers this brief is based on)",
+        reading_time=False,
+        admin_fields=("source", "position"),
+        autocomplete_fields=("source",),
+    ),
+    BriefPartKind(
+        Correction,
+        "Correction",
+        "Corrections (shown, dated, at the foot of the article)",
+        text_fields=("text",),
+        reading_time=False,
+        admin_fields=("date", "text"),
+    ),
+)
+
+
 # --- Revisions (django-reversion) -------------------------------------------------------------
 # Registered here, with the models, so they are registered before the admin (VersionAdmin) looks.
 # Workflow state, `version` and derived columns are not content: a restore keeps their current values
@@ -660,7 +770,7 @@ class Transition(models.Model):
 reversion.register(
     Article,
     exclude=("search_vector", "version", "hero_renditions", "reading_time", "intro_html", "bottom_line_html"),
-    follow=("bylines", "highlights", "findings", "sections", "signals", "limitations", "citations", "corrections"),
+    follow=tuple(part.related_name for part in BRIEF_PARTS),
 )
-for _part in (ArticleAuthor, Highlight, Finding, BriefSection, Signal, Limitation, Citation, Correction):
-    reversion.register(_part)
+for _part in BRIEF_PARTS:
+    reversion.register(_part.model)

@@ -17,44 +17,18 @@ query too.
 from datetime import date, datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import OuterRef
 from django.db.models.functions import JSONObject
 from taggit.models import Tag, TaggedItem
 
-from articles.models import (
-    Article,
-    ArticleAuthor,
-    Author,
-    BriefSection,
-    Citation,
-    Correction,
-    Finding,
-    Highlight,
-    Limitation,
-    Signal,
-    Source,
-)
+from articles.models import BRIEF_PARTS, ArticleAuthor, Author, Citation, Correction, Signal, Source
 
-_BRIEF_PARTS = {
-    # attribute on the article: (model of the rows, fields to carry, model to rebuild)
-    "brief_highlights": (Highlight, {"id": "id", "position": "position", "text": "text"}, Highlight),
-    "brief_findings": (
-        Finding,
-        {"id": "id", "position": "position", "headline": "headline", "explanation_html": "explanation_html"},
-        Finding,
-    ),
-    "brief_sections": (
-        BriefSection,
-        {"id": "id", "position": "position", "heading": "heading", "body_html": "body_html"},
-        BriefSection,
-    ),
-    "brief_signals": (Signal, {"id": "id", "position": "position", "kind": "kind", "text": "text"}, Signal),
-    "brief_limitations": (
-        Limitation,
-        {"id": "id", "position": "position", "label": "label", "text": "text"},
-        Limitation,
-    ),
-}
+# The parts the article's row carries as JSON arrays, from the one declaration (articles.models.BRIEF_PARTS):
+# attribute on the article ("brief_highlights") -> the part. Parts without `reader_fields` are built
+# here from joins (bylines, citations) or a different order (corrections): see `JOINED_PARTS`.
+_BRIEF_PARTS = {f"brief_{part.related_name}": part for part in BRIEF_PARTS if part.reader_fields is not None}
+# Parts `with_brief` builds by hand, by their related name; every other part must declare reader_fields.
+JOINED_PARTS = {"bylines": "brief_authors", "citations": "brief_citations", "corrections": "brief_corrections"}
 
 _SOURCE_FIELDS = [
     "id",
@@ -77,8 +51,9 @@ _SOURCE_FIELDS = [
 _AUTHOR_FIELDS = ["id", "name", "slug", "bio", "photo"]
 
 
-def _rows(model, fields: dict, order=("position", "id")):
-    return ArraySubquery(model.objects.filter(article=OuterRef("pk")).order_by(*order).values(row=JSONObject(**fields)))
+def _rows(model, fields, order=("position", "id")):
+    row = JSONObject(**{name: name for name in fields})
+    return ArraySubquery(model.objects.filter(article=OuterRef("pk")).order_by(*order).values(row=row))
 
 
 def _authors_rows():
@@ -114,32 +89,11 @@ def with_bylines(queryset):
 
 def with_brief(queryset):
     """Everything the article page, its JSON-LD and the feeds need, in the article's own row."""
-    annotations = {name: _rows(model, fields) for name, (model, fields, _) in _BRIEF_PARTS.items()}
+    annotations = {name: _rows(part.model, part.reader_fields, part.ordering) for name, part in _BRIEF_PARTS.items()}
     return with_bylines(queryset).annotate(
         **annotations,
         brief_citations=_citation_rows(),
-        brief_corrections=_rows(Correction, {"id": "id", "date": "date", "text": "text"}, order=("date", "id")),
-    )
-
-
-def with_page_state(queryset):
-    """What else the article page shows that can change without the article changing.
-
-    Feeds the page's ETag: the latest change to any article (recent news,
-    related articles, an article going live on schedule) and to this
-    article's comments (a new comment, a moderation decision).
-    """
-    from comments.models import Comment
-
-    comments = Comment.objects.filter(article=OuterRef("pk"))
-    return queryset.annotate(
-        site_changed_at=Subquery(Article.objects.order_by("-updated_at").values("updated_at")[:1]),
-        site_published_at=Subquery(Article.objects.published().order_by("-published_at").values("published_at")[:1]),
-        comments_created_at=Subquery(comments.order_by("-created_at").values("created_at")[:1]),
-        comments_moderated_at=Subquery(
-            comments.filter(moderated_at__isnull=False).order_by("-moderated_at").values("moderated_at")[:1]
-        ),
-        comments_total=Subquery(comments.order_by().values("article").annotate(n=Count("id")).values("n")[:1]),
+        brief_corrections=_rows(Correction, ("id", "date", "text"), order=("date", "id")),
     )
 
 
@@ -163,10 +117,8 @@ def attach_brief(article):
     article.tag_list = _instances(Tag, getattr(article, "brief_tags", None))
     if not hasattr(article, "brief_highlights"):
         return article
-    for name, (_, _, model) in _BRIEF_PARTS.items():
-        setattr(
-            article, name.removeprefix("brief_") + "_list", _instances(model, getattr(article, name), article=article)
-        )
+    for name, part in _BRIEF_PARTS.items():
+        setattr(article, f"{part.related_name}_list", _instances(part.model, getattr(article, name), article=article))
     article.solid_signals = [s for s in article.signals_list if s.kind == Signal.Kind.SOLID]
     article.speculative_signals = [s for s in article.signals_list if s.kind == Signal.Kind.SPECULATIVE]
     article.sources = [_source(row) for row in article.brief_citations or []]

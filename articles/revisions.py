@@ -11,7 +11,7 @@ import difflib
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles.models import Article, Author, Section, Source
+from articles.models import BRIEF_PARTS, Article, Author, Section, Source
 
 
 def _part_lines(model_name: str, data: dict) -> list[str]:
@@ -36,7 +36,13 @@ def _part_lines(model_name: str, data: dict) -> list[str]:
         return [f"Citation: {source or '(deleted source)'}"]
     if model_name == "correction":
         return block(f"Correction, {data.get('date')}", data.get("text"))
-    return []
+    # A part with no wording of its own above: its label and text fields, as declared.
+    part = next(part for part in BRIEF_PARTS if part.model._meta.model_name == model_name)
+    fields = part.text_fields or ("id",)
+    lines = block(part.label, data.get(fields[0]))
+    for field in fields[1:]:
+        lines += block(f"  {field}", data.get(field))
+    return lines
 
 
 SNAPSHOT_FIELDS = [
@@ -54,16 +60,8 @@ SNAPSHOT_FIELDS = [
     ("Bottom line", "bottom_line"),
     ("Updated", "significant_update_at"),
 ]
-PART_ORDER = [
-    "articleauthor",
-    "highlight",
-    "finding",
-    "briefsection",
-    "signal",
-    "limitation",
-    "citation",
-    "correction",
-]
+# The parts in reading order, by model name (what django-reversion's versions record).
+PART_ORDER = [part.model._meta.model_name for part in BRIEF_PARTS]
 
 
 def _field_values(obj) -> dict:
@@ -74,11 +72,9 @@ def _field_values(obj) -> dict:
 def article_snapshot(article) -> dict:
     """The article and its parts as plain field values, in the same shape as revision_snapshot()."""
     parts = {name: [] for name in PART_ORDER}
-    for related in ("bylines", "highlights", "findings", "sections", "signals", "limitations", "citations"):
-        for obj in getattr(article, related).all():
+    for part in BRIEF_PARTS:
+        for obj in getattr(article, part.related_name).all():
             parts[obj._meta.model_name].append(_field_values(obj))
-    for obj in article.corrections.all():
-        parts["correction"].append(_field_values(obj))
     return {"article": _field_values(Article.objects.get(pk=article.pk)), "parts": parts}
 
 

@@ -104,18 +104,8 @@ def register_with_page_cache() -> None:
     post_delete.connect(article_post_delete, sender=models.Article, dispatch_uid=f"{uid}.article.delete")
     m2m_changed.connect(article_tags_changed, sender=models.Article.tags.through, dispatch_uid=f"{uid}.tags")
     # What the article page shows of it: changing one forgets that article's page.
-    parts = [
-        models.Highlight,
-        models.Finding,
-        models.BriefSection,
-        models.Signal,
-        models.Limitation,
-        models.Citation,
-        models.Correction,
-        models.ArticleAuthor,
-    ]
-    for model in parts:
-        pagecache.invalidate_on_change(model, article_id=lambda instance: instance.article_id)
+    for part in models.BRIEF_PARTS:
+        pagecache.invalidate_on_change(part.model, article_id=lambda instance: instance.article_id)
     # Shown around the content of many pages (sections menu, author boxes, source pages).
     for model in (models.Section, models.Author, models.Source):
         pagecache.invalidate_on_change(model)

@@ -1,4 +1,7 @@
-"""Sitemaps: /sitemap.xml (articles, sections, tags, authors) and the Google News sitemap.
+"""Sitemaps: /sitemap.xml (an index of articles, sections, tags, authors) and the Google News sitemap.
+
+/sitemap.xml is a sitemap index: each kind has its own sitemap, split into files of at most
+50,000 addresses (the protocol's limit, `Sitemap.limit`), so the archive can grow past it.
 
 Only published articles appear, and a section, tag or author appears only
 when it has one; each entry's `lastmod` is its newest published article's
@@ -10,7 +13,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -37,6 +40,10 @@ class ArticleSitemap(_SiteSitemap):
 
     def lastmod(self, article):
         return article.updated_at
+
+    def get_latest_lastmod(self):
+        # For the index: one aggregate, not Django's default of loading every article to take the max.
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
 def _latest_change(**filters):
@@ -83,14 +90,23 @@ class AuthorSitemap(_WithLatestArticle):
 
 
 class NewsSitemap(_SiteSitemap):
-    """Articles published in the last two days, as Google News asks."""
+    """Articles published in the last two days, as Google News asks.
+
+    The schema requires at least one <url>, so on a day with no news the file lists the home page
+    alone, without news elements: valid, and nothing for Google News to pick up.
+    """
 
     def items(self):
         since = timezone.now() - NEWS_WINDOW
-        return Article.objects.published().filter(published_at__gte=since).order_by("-published_at", "-id")
+        return list(Article.objects.published().filter(published_at__gte=since).order_by("-published_at", "-id")) or [
+            None
+        ]
+
+    def location(self, article):
+        return article.get_absolute_url() if article is not None else reverse("articles:home")
 
     def lastmod(self, article):
-        return article.updated_at
+        return article.updated_at if article is not None else None
 
 
 SITEMAPS = {

@@ -63,9 +63,15 @@ urlpatterns = [
     # Machine-readable site maps.
     path(
         "sitemap.xml",
+        reader_page(conditional_page(views.sitemap_index)),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
         reader_page(conditional_page(sitemap_views.sitemap)),
         {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
-        name="sitemap",
+        name="sitemap-section",
     ),
     path(
         "news-sitemap.xml",

@@ -33,10 +33,12 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14")
+# BENCH_DB_PREFIX keeps concurrent benchmark runs (several worktrees on one server) off each other's data.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "reex")
 SIZES = {
     # name: database, seed_scale counts (None = the demo content of `load_demo`)
-    "demo": ("reex_bench_demo", None),
-    "scale": ("reex_scale", {"articles": 100_000, "comments": 1_000_000, "subscribers": 1_000_000}),
+    "demo": (f"{DB_PREFIX}_bench_demo", None),
+    "scale": (f"{DB_PREFIX}_scale", {"articles": 100_000, "comments": 1_000_000, "subscribers": 1_000_000}),
 }
 SEARCHES = [
     "dysprosium",
@@ -49,6 +51,21 @@ SEARCHES = [
     "Serra Verde project",
     "heavy rare earths",
     "gallium",
+]
+
+# What browsers send; page runs send it too, so cached pages are served compressed as readers get them.
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
+# Issue 17's goals: (what, page key or figure, limit per size, higher_is_better)
+GOALS = [
+    ("cold article render (in-process, ms)", "cold:article", {"demo": 7, "scale": 7}, False),
+    ("cold home render (ms)", "cold:home", {"demo": 7, "scale": 15}, False),
+    ("cold section render (ms)", "cold:section", {"demo": 7, "scale": 15}, False),
+    ("cold tag render (ms)", "cold:tag", {"demo": 7, "scale": 15}, False),
+    ("cold author render (ms)", "cold:author", {"demo": 7, "scale": 15}, False),
+    ("article uncached under wrk (× ceiling)", "ratio:article (uncached)", {"demo": 0.08, "scale": 0.08}, True),
+    ("article cached (× ceiling)", "ratio:article (cached)", {"demo": 0.8, "scale": 0.8}, True),
+    ("home cached (× ceiling)", "ratio:home (cached)", {"demo": 0.8, "scale": 0.8}, True),
+    ("ceiling (× bare Django)", "ceiling_to_bare_django", {"demo": 0.9, "scale": 0.9}, True),
 ]
 
 LUA_ROTATE = """
@@ -197,11 +214,13 @@ def flush_redis() -> None:
     redis.Redis.from_url(REDIS).flushdb()
 
 
-def start_server(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_server(
+    env: dict, port: int, workers: int, threads: int, *, app="reex.wsgi:application", ready="/healthz"
+) -> subprocess.Popen:
     process = subprocess.Popen(
         [
             GUNICORN,
-            "reex.wsgi:application",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -224,13 +243,13 @@ def start_server(env: dict, port: int, workers: int, threads: int) -> subprocess
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{ready}", timeout=5) as response:
                 if response.status == 200:
                     return process
         except (urllib.error.URLError, ConnectionError, OSError):
             time.sleep(0.5)
     stop_server(process)
-    raise SystemExit("gunicorn did not answer /healthz within 60 s; see bench/results/gunicorn.log")
+    raise SystemExit(f"gunicorn did not answer {ready} within 60 s; see bench/results/gunicorn.log")
 
 
 def stop_server(process: subprocess.Popen) -> None:
@@ -262,8 +281,10 @@ def _ms(value: str) -> float:
     return round(number * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit], 3)
 
 
-def wrk(url: str, *, duration: int, connections: int, threads: int, script: str | None = None) -> dict:
+def wrk(url: str, *, duration: int, connections: int, threads: int, script: str | None = None, headers=()) -> dict:
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "10s"]
+    for header in headers:
+        command += ["-H", header]
     script_file = None
     if script:
         script_file = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
@@ -323,6 +344,20 @@ def count_queries(env: dict, paths: dict) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def cold_renders(env: dict, paths: dict) -> dict:
+    """In-process render times with the cache cleared before each render (bench/cold.py)."""
+    done = subprocess.run(
+        [PY, "-m", "bench.cold", json.dumps(paths), "15"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "reex.settings", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"bench/cold.py failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 # --- one size -------------------------------------------------------------------------------
 
 
@@ -366,12 +401,32 @@ def measure(size: str, env: dict, database: str, args) -> dict:
     article_path = f"/news/{article[1]}/"
     slugs = [f"/news/{slug}/" for (slug,) in spread] or [article_path]
 
-    pages = {"home": "/", "article": article_path, "feed": "/feed/", "search": "/search/?q=magnet+recycling"}
+    # The list pages of the measured article's section, the most used tag and the busiest author.
+    section = scalar(
+        database,
+        "SELECT s.slug FROM articles_section s JOIN articles_article a ON a.section_id = s.id WHERE a.id = %s",
+        [article[0]],
+    )
+    tag = scalar(
+        database,
+        "SELECT t.slug FROM taggit_tag t JOIN taggit_taggeditem i ON i.tag_id = t.id GROUP BY t.id "
+        "ORDER BY count(*) DESC LIMIT 1",
+    )
+    author = scalar(
+        database,
+        "SELECT u.slug FROM articles_author u JOIN articles_articleauthor b ON b.author_id = u.id GROUP BY u.id "
+        "ORDER BY count(*) DESC LIMIT 1",
+    )
+    lists = {"section": f"/section/{section}/", "tag": f"/tag/{tag}/", "author": f"/author/{author}/"}
+    pages = {"home": "/", "article": article_path, **lists, "feed": "/feed/", "search": "/search/?q=magnet+recycling"}
     log(f"{size}: counting SQL queries per page")
     queries = count_queries(env, pages)
+    log(f"{size}: cold renders in-process (cache cleared before each)")
+    cold = cold_renders(env, {"home": "/", "article": article_path, **lists})
+    log(f"{size}: cold: {cold}")
     for path in pages.values():  # warm the page cache
-        fetch(base + path)
-        fetch(base + path)
+        fetch(base + path, {"Accept-Encoding": BROWSER_ENCODINGS})
+        fetch(base + path, {"Accept-Encoding": BROWSER_ENCODINGS})
     status, headers, body = fetch(base + article_path)
     assert status == 200 and headers.get("X-Page-Cache") == "hit", (status, headers)
     static = re.search(rb'href="(/static/css/site\.[0-9a-f]+\.css)"', body)
@@ -385,14 +440,29 @@ def measure(size: str, env: dict, database: str, args) -> dict:
     options = {"duration": args.duration, "connections": args.connections, "threads": args.wrk_threads}
     results = {}
 
-    def run(name, url, script=None):
+    def run(name, url, script=None, headers=(f"Accept-Encoding: {BROWSER_ENCODINGS}",)):
         log(f"{size}: wrk {name}")
-        results[name] = wrk(url, script=script, **options)
+        results[name] = wrk(url, script=script, headers=headers, **options)
         log(f"{size}: {name}: {results[name]}")
 
     run("ceiling", f"{base}/__bench/ceiling")
+    bare_port = args.port + 1
+    bare = start_server(
+        {**env, "DJANGO_SETTINGS_MODULE": "bench.bare"},
+        bare_port,
+        args.workers,
+        args.threads,
+        app="django.core.wsgi:get_wsgi_application()",
+        ready="/__bench/ceiling",
+    )
+    try:
+        run("bare Django (startproject middleware)", f"http://127.0.0.1:{bare_port}/__bench/ceiling")
+    finally:
+        stop_server(bare)
     run("home (cached)", f"{base}/")
     run("article (cached)", f"{base}{article_path}")
+    for name, path in lists.items():
+        run(f"{name} (cached)", f"{base}{path}")
     lua_paths = ", ".join(json.dumps(path) for path in slugs)
     # Every request a different URL (a cache-busting query string): each one is rendered, as a cold page is.
     run("article (uncached)", f"{base}/", LUA_ROTATE % (lua_paths, "?bench="))
@@ -414,7 +484,9 @@ def measure(size: str, env: dict, database: str, args) -> dict:
         result["ratio_to_ceiling"] = round(result["rps"] / ceiling, 3)
     return {
         "ceiling_rps": round(ceiling, 1),
+        "ceiling_to_bare_django": round(ceiling / results["bare Django (startproject middleware)"]["rps"], 3),
         "pages": results,
+        "cold_render_ms": cold,
         "sql_queries": queries,
         "article_path": article_path,
         "static_file_headers": {
@@ -454,6 +526,45 @@ def markdown(report: dict) -> str:
                 else ["-", "-", "-"]
             )
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Cold renders in-process (bench/cold.py: Django's test client, cache cleared before each of 15 "
+        "renders; wall median / best ms, the Python process's CPU median, SQL queries):",
+        "",
+    ]
+    lines += ["| page | " + " | ".join(sizes) + " |", "|" + "---|" * (1 + len(sizes))]
+    for page in report["sizes"][sizes[0]].get("cold_render_ms", {}):
+        cells = []
+        for size in sizes:
+            c = report["sizes"][size].get("cold_render_ms", {}).get(page)
+            cells.append(
+                f"{c['median_ms']} / {c['best_ms']} ms (CPU {c.get('cpu_median_ms', '-')} ms), {c['queries']} q"
+                if c
+                else "-"
+            )
+        lines.append(f"| {page} | " + " | ".join(cells) + " |")
+    lines += ["", "Goals (issue 17):", ""]
+    lines += ["| goal | " + " | ".join(sizes) + " |", "|" + "---|" * (1 + len(sizes))]
+    for label, key, limits, higher in GOALS:
+        cells = []
+        for size in sizes:
+            data = report["sizes"][size]
+            kind, _, name = key.partition(":")
+            if kind == "cold":
+                value = data.get("cold_render_ms", {}).get(name, {}).get("median_ms")
+            elif kind == "ratio":
+                value = data["pages"].get(name, {}).get("ratio_to_ceiling")
+            else:
+                value = data.get(key)
+            limit = limits.get(size)
+            if value is None or limit is None:
+                cells.append("-")
+                continue
+            met = value >= limit if higher else value <= limit
+            shown = f"{value:.0%}" if kind == "ratio" or key == "ceiling_to_bare_django" else f"{value} ms"
+            goal = f"{limit:.0%}" if kind == "ratio" or key == "ceiling_to_bare_django" else f"{limit} ms"
+            cells.append(f"{shown} ({'met' if met else 'MISSED'}; goal {'≥' if higher else '≤'} {goal})")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines += ["", "SQL queries per page (uncached render / served from the page cache):", ""]
     lines += ["| page | " + " | ".join(sizes) + " |", "|" + "---|" * (1 + len(sizes))]
     for page in report["sizes"][sizes[0]]["sql_queries"]:

@@ -24,9 +24,17 @@ private or no-store, embed a per-visitor CSRF token, or whose view set
 Scheduled articles: no cached page outlives the next scheduled publication,
 because every entry's lifetime is capped at the seconds left until it.
 
-The CSP nonce of a cached page is replaced by a fresh one on every replay
-(in the body and in the Content-Security-Policy header), so cached pages do
-not share a nonce between visitors.
+Storage (reex/pagestore.py): each page is kept compressed (brotli, gzip)
+and plain, chosen by Accept-Encoding with `Vary: Accept-Encoding`, as raw
+bytes, so a hit is one cache round trip with no unpickling or recompression.
+Every hit and miss carries an ETag and a Last-Modified (when it was stored),
+so If-None-Match and If-Modified-Since both get a 304.
+
+Reader pages use no CSP nonce (their scripts are same-origin files allowed
+by 'self'; JSON-LD is data, never run). A page that does use one is stored
+uncompressed, and its nonce is replaced by a fresh one on every replay (in
+the body and in the Content-Security-Policy header), so cached pages never
+share a nonce between visitors and no compressed page carries one (BREACH).
 
 The page cache knows no app. Each app tells it, from its AppConfig.ready(), what it needs to know
 (see "registries" below): which views are reader pages (`reader_page`), which cookies mean a
@@ -50,8 +58,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.csp import generate_nonce
+from django.utils.http import http_date
+
+from reex import pagestore
 
 logger = logging.getLogger(__name__)
 
@@ -281,11 +292,12 @@ def bypasses_cache(request) -> bool:
     return any(name in request.COOKIES for name in bypass_cookie_names())
 
 
-def _page_key(request, slug: str | None) -> str:
-    gen_keys = [NAV_GEN, _article_gen_key(slug)] if slug else [NAV_GEN, LISTS_GEN]
-    gens = ".".join(str(g) for g in _generations(gen_keys))
-    url = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"{KEY_PREFIX}:page:{gens}:{url}"
+def _gen_keys(slug: str | None) -> list[str]:
+    return [NAV_GEN, _article_gen_key(slug)] if slug else [NAV_GEN, LISTS_GEN]
+
+
+def _page_key(url_hash: str, coding: str) -> str:
+    return f"{KEY_PREFIX}:page:{coding}:{url_hash}"
 
 
 def _storable(request, response) -> bool:
@@ -295,6 +307,8 @@ def _storable(request, response) -> bool:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page embeds this visitor's CSRF token
         return False
+    if response.has_header("Content-Encoding"):  # already encoded by the view: not ours to re-encode
+        return False
     # "no-cache" only asks downstream caches to revalidate, which our ETag answers; it does not forbid storing.
     cache_control = response.get("Cache-Control", "").lower()
     if "private" in cache_control or "no-store" in cache_control:
@@ -303,13 +317,24 @@ def _storable(request, response) -> bool:
     return vary <= {"cookie", "accept-encoding"}
 
 
-def _etag(body: bytes) -> str:
-    return f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'
+def _etag(body: bytes, coding: str) -> str:
+    # Each content coding is its own representation, so it gets its own strong validator (RFC 9110 8.8.3).
+    digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
+    return f'"{digest}"' if coding == pagestore.IDENTITY else f'"{digest}-{coding}"'
 
 
 def _set_public_cache_control(response, seconds_left: float) -> None:
     max_age = max(0, min(settings.PAGE_CACHE_MAX_AGE, math.floor(seconds_left)))
     patch_cache_control(response, public=True, max_age=max_age, must_revalidate=True)
+
+
+def _answer(request, response, meta):
+    """Send `response` as the page `meta` describes, or a 304 when the client's copy is current."""
+    response["ETag"] = meta["etag"]
+    response["Last-Modified"] = http_date(meta["stored_at"])
+    return get_conditional_response(
+        request, etag=meta["etag"], last_modified=math.floor(meta["stored_at"]), response=response
+    )
 
 
 class PageCacheMiddleware:
@@ -332,65 +357,94 @@ class PageCacheMiddleware:
             response["X-Page-Cache"] = "bypass"
             return response
 
+        coding = pagestore.negotiate(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        url_hash = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+        gen_keys = _gen_keys(slug)
         try:
-            key = _page_key(request, slug)
-            entry = cache.get(key)
+            # One round trip: the counters that guard the page, and the page in the client's coding.
+            *gens, value = pagestore.read([*gen_keys, _page_key(url_hash, coding)])
+            if None in gens:  # a counter was never set or was evicted: start it, and nothing stored is valid
+                gens, value = _generations(gen_keys), None
         except Exception:  # a cache outage must not take the site down; serve uncached
             logger.exception("page cache unavailable")
             return self.get_response(request)
-        if entry is not None:
-            return self._replay(request, entry)
+        if value is not None:
+            meta, body = pagestore.unpack(value)
+            if meta["gens"] == gens:
+                return self._replay(request, meta, body)
 
         response = self.get_response(request)
         if _storable(request, response):
-            self._store(request, response, key)
-            return get_conditional_response(request, etag=response.get("ETag"), response=response)
+            return self._store(request, response, url_hash, gens, coding)
         return response
 
-    def _replay(self, request, entry):
-        now = time.time()
-        nonce = generate_nonce()
-        body = entry["body"].replace(NONCE_PLACEHOLDER, nonce.encode()) if entry["has_nonce"] else entry["body"]
+    def _replay(self, request, meta, body):
+        if meta["nonce"]:
+            nonce = generate_nonce()
+            body = body.replace(NONCE_PLACEHOLDER, nonce.encode())
+            headers = [(k, v.replace(NONCE_PLACEHOLDER.decode(), nonce)) for k, v in meta["headers"]]
+        else:
+            headers = meta["headers"]
         response = HttpResponse(body, status=200)
-        for name, value in entry["headers"]:
-            response.headers[name] = value.replace(NONCE_PLACEHOLDER.decode(), nonce) if entry["has_nonce"] else value
-        response["ETag"] = entry["etag"]
-        _set_public_cache_control(response, entry["expires"] - now)
+        for name, value in headers:
+            response.headers[name] = value
+        _set_public_cache_control(response, meta["expires"] - time.time())
         response["X-Page-Cache"] = "hit"
-        return get_conditional_response(request, etag=entry["etag"], response=response)
+        return _answer(request, response, meta)
 
-    def _store(self, request, response, key):
+    def _store(self, request, response, url_hash, gens, coding):
         timeout = settings.PAGE_CACHE_SECONDS
         try:
             until_publication = seconds_until_next_publication()
         except Exception:
             logger.exception("could not read the next scheduled publication; not caching")
-            return
+            return response
         if until_publication is not None:
             timeout = min(timeout, math.floor(until_publication))
         body = response.content
         nonce = getattr(request, "_csp_nonce", None)
         has_nonce = bool(nonce)  # LazyNonce is truthy only once the page used it
-        headers = [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", "etag", "x-page-cache")]
+        dropped = ("set-cookie", "etag", "x-page-cache", "cache-control", "content-length", "last-modified")
+        headers = [(k, v) for k, v in response.items() if k.lower() not in dropped]
         if has_nonce:
             body = body.replace(str(nonce).encode(), NONCE_PLACEHOLDER)
             headers = [(k, v.replace(str(nonce), NONCE_PLACEHOLDER.decode())) for k, v in headers]
-        etag = _etag(body)
-        response["ETag"] = etag
+        stored_at = math.floor(time.time())
         response["X-Page-Cache"] = "miss"
         if timeout < 1:  # a scheduled article goes live in under a second: this page is already stale
+            response["ETag"] = _etag(body, pagestore.IDENTITY)
             patch_cache_control(response, no_cache=True)
-            return
+            return response
         _set_public_cache_control(response, timeout)
-        headers = [(k, v) for k, v in headers if k.lower() != "cache-control"]
-        entry = {
-            "body": body,
-            "headers": headers,
-            "etag": etag,
-            "has_nonce": has_nonce,
-            "expires": time.time() + timeout,
-        }
+        # A page with a nonce needs it replaced in the body on every replay, so it stays uncompressed
+        # (it also must not be compressed: the nonce is a per-response secret). So do non-text types.
+        compress = not has_nonce and pagestore.compressible(response.get("Content-Type", ""))
+        if compress:
+            patch_vary_headers(response, ("Accept-Encoding",))
+            headers = [(k, v) for k, v in headers if k.lower() != "vary"] + [("Vary", response["Vary"])]
+        codings = (pagestore.IDENTITY, *pagestore.CODINGS)
+        metas, blobs = {}, {}
+        for each in codings:
+            encoded = pagestore.encode(body, each) if compress else body
+            stored_coding = each if compress else pagestore.IDENTITY
+            extra = [("Content-Encoding", stored_coding)] if stored_coding != pagestore.IDENTITY else []
+            meta = {
+                "gens": gens,
+                "headers": [*headers, *extra, ("Content-Length", str(len(encoded)))],
+                "etag": _etag(body, stored_coding),
+                "stored_at": stored_at,
+                "expires": stored_at + timeout,
+                "nonce": has_nonce,
+            }
+            metas[each], blobs[each] = (meta, encoded)
         try:
-            cache.set(key, entry, timeout)
+            pagestore.write(
+                {_page_key(url_hash, each): pagestore.pack(metas[each], blobs[each]) for each in codings}, timeout
+            )
         except Exception:
             logger.exception("could not store a page in the cache")
+        if compress and coding != pagestore.IDENTITY:
+            response.content = blobs[coding]
+            response["Content-Encoding"] = coding
+            response["Content-Length"] = str(len(blobs[coding]))
+        return _answer(request, response, metas[coding])

@@ -228,6 +228,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# Files browsers ask for at the site root (/favicon.ico, /apple-touch-icon.png): served by WhiteNoise, no view.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000

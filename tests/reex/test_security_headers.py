@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 
@@ -8,7 +10,7 @@ def test_public_pages_carry_security_headers(client):
     csp = response["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in csp.split(";") if part.strip())
     script_src = directives["script-src"]
-    assert "'nonce-" in script_src
+    assert script_src == "'self'"  # reader pages need no nonce: every script is a same-origin file
     assert "unsafe-inline" not in script_src
     assert directives["frame-ancestors"] == "'none'"
     assert directives["object-src"] == "'none'"
@@ -19,13 +21,15 @@ def test_public_pages_carry_security_headers(client):
 
 
 @pytest.mark.django_db
-def test_every_script_tag_carries_the_response_nonce(client):
+def test_every_executable_script_is_a_same_origin_file(client):
+    # So the page carries no nonce and can be cached compressed (reex/pagestore.py, BREACH).
     response = client.get("/")
     html = response.content.decode()
-    nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
-    scripts = html.count("<script")
-    assert scripts >= 1
-    assert html.count(f'nonce="{nonce}"') == scripts
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert len(scripts) >= 1
+    for attributes in scripts:
+        assert 'src="/static/' in attributes or 'type="application/ld+json"' in attributes, attributes
+    assert "nonce" not in html
 
 
 @pytest.mark.django_db

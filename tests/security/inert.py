@@ -82,7 +82,9 @@ def _check_script(element, *, where, nonce, allow, problems):
     src = element.get("src")
     # External same-origin scripts are allowed by CSP's 'self' even without the nonce
     # (a convention, checked by tests/reex/test_security_headers.py); inline ones need it.
-    if src is None and (nonce is None or element.get("nonce") != nonce):
+    kind = (element.get("type") or "").lower()
+    # A JSON-LD data block is never executed, so CSP needs no nonce for it.
+    if src is None and kind != "application/ld+json" and (nonce is None or element.get("nonce") != nonce):
         problems.append(
             f"{where}: inline <script> without the response's CSP nonce: {lxml.html.tostring(element)[:120]!r}"
         )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.previews import make_share_token
+from articles.sitemaps import SITEMAPS
 from newsletter import services as newsletter_services
 from newsletter.models import Subscriber
 from tests.factories import make_article, make_author, make_comment, make_section, make_source, make_user
@@ -74,6 +75,8 @@ def _public_urls(live, hidden):
         reverse("articles:tag-feed", args=["lithium"]),
         reverse("articles:tag-feed-atom", args=["lithium"]),
         reverse("articles:sitemap"),
+        # /sitemap.xml is an index: the addresses are in one sitemap per kind.
+        *(reverse("articles:sitemap-section", kwargs={"section": kind}) for kind in SITEMAPS),
         reverse("articles:news-sitemap"),
         reverse("articles:robots"),
         reverse("newsletter:archive"),
