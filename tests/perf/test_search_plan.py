@@ -91,7 +91,14 @@ def test_fast_path_gives_the_same_results_as_a_plain_full_scan():
     the filters."""
     from articles.models import Section
 
-    call_command("seed_scale", articles=2500, comments=0, subscribers=0, allow_any_database=True, stdout=io.StringIO())
+    call_command(
+        "seed_scale",
+        articles=2500,
+        comments=0,
+        subscribers=0,
+        confirm_database=connection.settings_dict["NAME"],
+        stdout=io.StringIO(),
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     standfirst = Article.objects.order_by("id").values_list("standfirst", flat=True)[700]

@@ -15,10 +15,12 @@ from urllib.parse import quote
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import services as article_services
+from articles.markdown import check_plain_text
 from articles.models import Article, Author, Section
 from comments import services as comment_services
 from comments.models import Comment
@@ -76,7 +78,28 @@ class Collector:
             self.problems += email_problems(message, where=f"email {n} {message.subject[:50]!r}")
 
 
+def _plain_text(payload: str, n: int) -> str:
+    """The payload for a plain-text field (highlights, signals, limitations), which refuses Markdown syntax
+    with a message (articles.markdown.check_plain_text); a payload it refuses is replaced by marked text, and
+    the refusal itself is checked in _publish_through_the_admin."""
+    try:
+        check_plain_text(payload)
+    except ValidationError:
+        return f"{MARK}{n} plain text"
+    return payload
+
+
 def _publish_through_the_admin(client, editor, payload, n, *, section, author, source) -> Article:
+    plain = _plain_text(payload, n)
+    if plain != payload:
+        refused = client.post(
+            reverse("admin:articles_article_add"),
+            article_post_data(
+                title=f"Refused {n}", section=str(section.pk), inlines={"highlights": [{"text": payload[:400]}]}
+            ),
+        )
+        assert refused.status_code == 200
+        assert "This field is plain text" in refused.content.decode()
     data = article_post_data(
         title=f"Brief {n} {payload}"[:200],
         standfirst=payload[:400],
@@ -88,11 +111,11 @@ def _publish_through_the_admin(client, editor, payload, n, *, section, author, s
         bottom_line=f"Bottom line {payload}",
         inlines={
             "bylines": [{"author": str(author.pk), "position": "0"}],
-            "highlights": [{"text": payload[:400]}],
+            "highlights": [{"text": plain[:400]}],
             "findings": [{"headline": payload[:250], "explanation": payload}],
             "sections": [{"heading": payload[:250], "body": payload}],
-            "signals": [{"kind": "solid", "text": payload}, {"kind": "speculative", "text": payload}],
-            "limitations": [{"label": payload[:120], "text": payload}],
+            "signals": [{"kind": "solid", "text": plain}, {"kind": "speculative", "text": plain}],
+            "limitations": [{"label": plain[:120], "text": plain}],
             "citations": [{"source": str(source.pk)}],
             "corrections": [{"date": "2026-11-01", "text": payload}],
         },
