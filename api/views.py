@@ -42,7 +42,7 @@ from api.representations import (
     source_with_briefs_json,
     tag_json,
 )
-from articles.citations import normalize_doi
+from articles.doi import normalize_doi
 from reex.client_ip import client_ip
 from reex.throttle import within_limit
 
