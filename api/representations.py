@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from articles.doi import doi_url
 from articles.models import Source
+from articles.source_types import parse_author_line
 
 ARTICLE_SUMMARY = (
     "id",
@@ -39,6 +41,7 @@ BRIEF_FIELDS = (
 )
 ARTICLE_FIELDS = (*ARTICLE_SUMMARY, "authors", "tags", *BRIEF_FIELDS, "sources")
 EVIDENCE_LABELS = dict(Source.Evidence.choices)
+KIND_LABELS = dict(Source.Kind.choices)
 
 
 def _absolute(path: str) -> str:
@@ -93,30 +96,35 @@ def tag_json(tag) -> dict:
     return {"slug": slug, "name": name, "url": _absolute(reverse("articles:tag", kwargs={"slug": slug}))}
 
 
-def _person_or_organisation(line: str) -> dict:
-    # Sources list people as "Family, Given names"; a line without a comma is an organisation.
-    if "," in line:
-        family, given = (part.strip() for part in line.split(",", 1))
-        return {"type": "person", "family": family, "given": given, "name": f"{given} {family}".strip()}
-    return {"type": "organisation", "name": line}
+def _creator_json(line: str) -> dict:
+    # The articles app decides what a stored line means ("org: Name", "Family, Given", a legacy bare
+    # name), so the API and the reader page never disagree about who wrote a source.
+    creator = parse_author_line(line)
+    if creator.is_organisation:
+        return {"type": "organisation", "name": creator.organisation}
+    return {"type": "person", "family": creator.family, "given": creator.given, "name": creator.display_name}
 
 
 def source_json(source) -> dict:
-    """A source from a Source row or from a `brief_citations` JSON row."""
+    """A source from a Source row or from a `brief_citations` JSON row (articles.queries._SOURCE_FIELDS)."""
     row = source if isinstance(source, dict) else {f: getattr(source, f) for f in _SOURCE_KEYS}
-    lines = [line.strip() for line in (row["authors"] or "").splitlines() if line.strip()]
+    lines = [line for line in (row["authors"] or "").splitlines() if line.strip()]
     doi = row["doi"] or None
     return {
         "id": row["id"],
+        "kind": row["kind"],
+        "kind_label": KIND_LABELS.get(row["kind"], row["kind"]),
         "title": row["title"],
-        "authors": [_person_or_organisation(line) for line in lines],
+        "authors": [_creator_json(line) for line in lines],
         "year": row["year"],
         "container": row["container"],
+        "publisher": row["publisher"],
+        "institution": row["institution"],
         "volume": row["volume"],
         "issue": row["issue"],
         "pages": row["pages"],
         "doi": doi,
-        "doi_url": f"https://doi.org/{doi}" if doi else None,
+        "doi_url": doi_url(doi) if doi else None,
         "url": row["url"] or None,
         "evidence": row["evidence"],
         "evidence_label": EVIDENCE_LABELS.get(row["evidence"], row["evidence"]),
@@ -124,7 +132,22 @@ def source_json(source) -> dict:
     }
 
 
-_SOURCE_KEYS = ("id", "title", "authors", "year", "container", "volume", "issue", "pages", "doi", "url", "evidence")
+_SOURCE_KEYS = (
+    "id",
+    "kind",
+    "title",
+    "authors",
+    "year",
+    "container",
+    "publisher",
+    "institution",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "url",
+    "evidence",
+)
 
 
 def brief_ref(row: dict) -> dict:

@@ -51,12 +51,32 @@ class SourceAuthor(TypedDict):
     given: NotRequired[str]
 
 
+SourceKind = Literal[
+    "journal_article",
+    "report",
+    "book",
+    "book_chapter",
+    "dataset",
+    "preprint",
+    "thesis",
+    "conference_paper",
+    "standard",
+    "legislation",
+    "news_article",
+    "web_page",
+]
+
+
 class Source(TypedDict):
     id: int
+    kind: SourceKind
+    kind_label: str
     title: str
     authors: list[SourceAuthor]
     year: int | None
     container: str
+    publisher: str
+    institution: str
     volume: str
     issue: str
     pages: str

@@ -42,7 +42,7 @@ from api.representations import (
     source_with_briefs_json,
     tag_json,
 )
-from articles.citations import normalize_doi
+from articles.doi import normalize_doi
 from reex.client_ip import client_ip
 from reex.throttle import within_limit
 
@@ -327,6 +327,11 @@ def source_list(
     evidence: Literal["peer_reviewed", "preprint", "report", "dataset", "other"] | None = Query(
         None, description="Only sources of this evidence type."
     ),
+    # A Literal alias from schemas (one list of kinds for the filter and the response); ruff cannot see
+    # through the alias that it is immutable, as it does for the inline Literal above.
+    kind: schemas.SourceKind | None = Query(  # noqa: B008
+        None, description="Only sources of this type (a report, a dataset, ...)."
+    ),
     include: str | None = Query(None, max_length=MAX_TEXT, description="briefs: the published articles citing each."),
     limit: int = Limit,
     cursor: str | None = Cursor,
@@ -341,6 +346,8 @@ def source_list(
             raise bad_parameter("doi", "not a DOI (e.g. 10.15826/recon.2025.11.3.016).") from None
     if evidence is not None:
         sources = sources.filter(evidence=evidence)
+    if kind is not None:
+        sources = sources.filter(kind=kind)
     after = _decode_cursor(cursor, "sources", int)
 
     def build():

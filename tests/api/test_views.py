@@ -18,6 +18,8 @@ def _iso(value):
 
 
 MOCHALOVA = {
+    "kind": "journal_article",
+    "kind_label": "Journal article",
     "title": "Current trends and prospects in Russia’s rare earth metals industry",
     "authors": [
         {"type": "person", "family": "Mochalova", "given": "Lyudmila A.", "name": "Lyudmila A. Mochalova"},
@@ -25,6 +27,8 @@ MOCHALOVA = {
     ],
     "year": 2025,
     "container": "URFU Journal Portal",
+    "publisher": "",
+    "institution": "",
     "volume": "",
     "issue": "",
     "pages": "",
@@ -226,11 +230,44 @@ def test_source_detail_lists_the_briefs_citing_it(client, demo):
     }
 
 
-def test_an_organisation_author_is_not_split_into_names(client, demo):
+def test_the_usgs_summary_is_a_report_by_an_organisation(client, demo):
     usgs = Source.objects.get(title="Mineral commodity summaries 2025")
     data = client.get(f"/api/v1/sources/{usgs.pk}").json()["source"]
-    assert data["authors"] == [{"type": "organisation", "name": "U.S. Geological Survey"}]
-    assert (data["doi"], data["url"], data["evidence"]) == (None, "https://pubs.usgs.gov/publication/mcs2025", "report")
+    assert data == {
+        "id": usgs.pk,
+        "kind": "report",
+        "kind_label": "Report",
+        "title": "Mineral commodity summaries 2025",
+        "authors": [{"type": "organisation", "name": "U.S. Geological Survey"}],
+        "year": 2025,
+        "container": "",
+        "publisher": "",
+        "institution": "U.S. Geological Survey",
+        "volume": "",
+        "issue": "",
+        "pages": "",
+        "doi": "10.3133/mcs2025",
+        "doi_url": "https://doi.org/10.3133/mcs2025",
+        "url": "https://pubs.usgs.gov/publication/mcs2025",
+        "evidence": "report",
+        "evidence_label": "Report",
+        "page_url": f"{SITE}/sources/{usgs.pk}/",
+        "briefs": data["briefs"],
+    }
+    assert data["briefs"], "the USGS summary is cited by a published demo brief"
+
+
+def test_the_sources_list_filters_by_kind(client, demo):
+    reports = client.get("/api/v1/sources/?kind=report&limit=100").json()["sources"]
+    assert reports and {s["kind"] for s in reports} == {"report"}
+    assert "Mineral commodity summaries 2025" in [s["title"] for s in reports]
+    articles = client.get("/api/v1/sources/?kind=journal_article&limit=100").json()["sources"]
+    assert MOCHALOVA["doi"] in [s["doi"] for s in articles]
+    assert "Mineral commodity summaries 2025" not in [s["title"] for s in articles]
+    assert client.get("/api/v1/sources/?kind=thesis").json()["sources"] == []
+    error = client.get("/api/v1/sources/?kind=rumour")
+    assert error.status_code == 400
+    assert [e["parameter"] for e in error.json()["errors"]] == ["kind"]
 
 
 def test_author_section_and_tag_details(client, demo):
