@@ -10,6 +10,7 @@ Then one request probes Redis; if it answers, the breaker closes, otherwise it o
 The state is per process: each app server finds out for itself, after one timeout.
 """
 
+import contextlib
 import logging
 import threading
 import time
@@ -35,8 +36,18 @@ class Breaker:
         self.trips = 0  # how many times Redis made us wait (a test and the logs count them)
         self._probe = threading.local()
 
+    @contextlib.contextmanager
+    def bypassed(self):
+        """Calls in this block go to Redis even while the breaker is open: for writes that must not be
+        skipped (forgetting a page after a save); they still trip it on a timeout, and wait at most one."""
+        self._probe.bypass = True
+        try:
+            yield
+        finally:
+            self._probe.bypass = False
+
     def check(self) -> None:
-        if not self.open_until:
+        if not self.open_until or getattr(self._probe, "bypass", False):
             return
         with self._lock:
             now = time.monotonic()

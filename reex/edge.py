@@ -344,26 +344,27 @@ def edge_purge(*, backend: str, tags: list[str], attempt: int = 1) -> bool:
     try:
         _backend(backend).purge(list(tags))
     except PurgeError as error:
-        last = error.permanent or attempt >= settings.EDGE_PURGE_MAX_ATTEMPTS
-        if last:
-            logger.error("edge purge on %s failed for good (attempt %s): %s; tags %s", backend, attempt, error, tags)
-            return False
-        delay = (
-            error.retry_after
-            if error.retry_after is not None
-            else settings.EDGE_PURGE_RETRY_SECONDS * 2 ** (attempt - 1)
-        )
-        logger.warning("edge purge on %s failed (attempt %s), retrying in %.0fs: %s", backend, attempt, delay, error)
-        retry = edge_purge_task
-        if retry.get_backend().supports_defer and delay > 0:
-            retry = retry.using(run_after=timezone.now() + timedelta(seconds=delay))
-        try:
-            retry.enqueue(backend=backend, tags=list(tags), attempt=attempt + 1)
-        except Exception:
-            logger.exception("edge purge: could not queue the retry on %s", backend)
+        failure = error
+    else:
+        logger.info("edge purge on %s: %s", backend, tags)
+        return True
+    # Outside the except block, so a retry run at once (a backend that cannot defer) is not
+    # logged with this failure's traceback attached.
+    if failure.permanent or attempt >= settings.EDGE_PURGE_MAX_ATTEMPTS:
+        logger.error("edge purge on %s failed for good (attempt %s): %s; tags %s", backend, attempt, failure, tags)
         return False
-    logger.info("edge purge on %s: %s", backend, tags)
-    return True
+    delay = failure.retry_after
+    if delay is None:
+        delay = settings.EDGE_PURGE_RETRY_SECONDS * 2 ** (attempt - 1)
+    logger.warning("edge purge on %s failed (attempt %s), retrying in %.0fs: %s", backend, attempt, delay, failure)
+    retry = edge_purge_task
+    if retry.get_backend().supports_defer and delay > 0:
+        retry = retry.using(run_after=timezone.now() + timedelta(seconds=delay))
+    try:
+        retry.enqueue(backend=backend, tags=list(tags), attempt=attempt + 1)
+    except Exception:
+        logger.exception("edge purge: could not queue the retry on %s", backend)
+    return False
 
 
 @task

@@ -56,6 +56,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -63,6 +64,7 @@ from django.utils.csp import generate_nonce
 from django.utils.http import http_date
 
 from reex import edge, pagestore
+from reex.cachebreaker import breaker
 
 logger = logging.getLogger(__name__)
 
@@ -189,16 +191,32 @@ def _seed() -> int:
 
 
 def _bump(key: str) -> None:
+    _bump_now(key)
+    # A reader's request between this bump and the commit renders the old rows and stores them
+    # under the new generation; bumping again at commit forgets that page (and the edge purge,
+    # queued after this, then refetches the committed version).
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump_now(key), robust=True)
+
+
+def _bump_now(key: str) -> None:
+    # Never skipped by the Redis circuit breaker: a lost invalidation would serve an old page
+    # for PAGE_CACHE_SECONDS. A Redis that really hangs costs this save one socket timeout.
     try:
-        try:
-            cache.incr(key)
-        except ValueError:  # missing: start it (if another server raced us, its value stands)
-            if not cache.add(key, _seed(), timeout=None):
-                cache.incr(key)
+        with breaker.bypassed():
+            _incr_generation(key)
     except Exception:
         # The cache is down: the save must still succeed. Pages stored before the outage can
         # then be served until they expire (PAGE_CACHE_SECONDS) if the cache comes back with them.
         logger.exception("page cache: could not invalidate %s", key)
+
+
+def _incr_generation(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # missing: start it (if another server raced us, its value stands)
+        if not cache.add(key, _seed(), timeout=None):
+            cache.incr(key)
 
 
 def _generations(keys: list[str]) -> list[int]:

@@ -121,3 +121,15 @@ def test_pages_answer_through_a_redis_pause_and_the_cache_comes_back(live_server
         )
         + "\n"
     )
+
+
+def test_forgetting_pages_is_never_skipped_by_an_open_breaker(fresh_breaker):
+    from reex import pagecache
+
+    before = pagecache._generations([pagecache.LISTS_GEN])
+    fresh_breaker.trip(redis.TimeoutError("test"))
+    with pytest.raises(CircuitOpen):
+        cache.get(pagecache.LISTS_GEN)  # reads skip Redis ...
+    pagecache.invalidate_lists()  # ... but an invalidation still reaches it
+    fresh_breaker.reset()
+    assert pagecache._generations([pagecache.LISTS_GEN]) == [before[0] + 1]

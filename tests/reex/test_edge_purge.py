@@ -300,3 +300,15 @@ def test_no_backend_configured_means_no_purge_and_no_callback(settings, django_c
     with django_capture_on_commit_callbacks() as callbacks:
         make_article(title="Germanium")
     assert [c for c in callbacks if getattr(c, "__module__", "") == "reex.edge"] == []
+
+
+def test_a_page_stored_between_the_invalidation_and_the_commit_is_forgotten_at_commit(
+    django_capture_on_commit_callbacks,
+):
+    from reex import pagecache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.invalidate_lists()
+        # A reader's request now would render the old rows under this generation.
+        during = pagecache._generations([pagecache.LISTS_GEN])
+    assert pagecache._generations([pagecache.LISTS_GEN]) == [during[0] + 1]
