@@ -38,7 +38,9 @@ _SITEMAP = ("sitemaps",)
 # Reader pages opt into the whole-page cache with reader_page(); search and previews do not.
 urlpatterns = [
     path("", reader_page(views.home, tags=("home",)), name="home"),
-    path("news/<slug:slug>/", reader_page(views.article_detail, slug_kwarg="slug"), name="detail"),
+    # An edge keeps an article page at most an hour: its comment form carries the time it was rendered,
+    # valid 2 hours (comments.moderation.FORM_MAX_AGE_SECONDS), so a reader always has an hour to write.
+    path("news/<slug:slug>/", reader_page(views.article_detail, slug_kwarg="slug", edge_seconds=3600), name="detail"),
     path("section/<slug:slug>/", reader_page(views.section_detail, tags=("section-{slug}",)), name="section"),
     path("tag/<tagslug:slug>/", reader_page(views.tag_detail, tags=("tag-{slug}",)), name="tag"),
     path("author/<slug:slug>/", reader_page(views.author_detail, tags=("author-{slug}",)), name="author"),

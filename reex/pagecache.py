@@ -91,6 +91,8 @@ class ReaderPage:
     slug_kwarg: str | None = None
     # Edge cache tags (reex/edge.py), formatted with the URL's kwargs: ("section-{slug}",).
     tags: tuple[str, ...] = ()
+    # The longest an edge may keep this page (None: EDGE_CACHE_SECONDS), for pages whose forms expire.
+    edge_seconds: int | None = None
 
     def tags_for(self, kwargs: dict) -> list[str]:
         from reex import edge
@@ -102,7 +104,9 @@ class ReaderPage:
         return [edge.NAV, edge.LISTS, *(each.format(**encoded) for each in self.tags)]
 
 
-def reader_page(view: Callable, *, slug_kwarg: str | None = None, tags: tuple[str, ...] = ()) -> Callable:
+def reader_page(
+    view: Callable, *, slug_kwarg: str | None = None, tags: tuple[str, ...] = (), edge_seconds: int | None = None
+) -> Callable:
     """Opt a view into the page cache (use it in urls.py): its anonymous GET 200s are shared.
 
     With `slug_kwarg`, the page is an article's page, cached under that article's own
@@ -116,7 +120,7 @@ def reader_page(view: Callable, *, slug_kwarg: str | None = None, tags: tuple[st
     def wrapped(request, *args, **kwargs):
         return view(request, *args, **kwargs)
 
-    wrapped.reex_reader_page = ReaderPage(slug_kwarg=slug_kwarg, tags=tuple(tags))
+    wrapped.reex_reader_page = ReaderPage(slug_kwarg=slug_kwarg, tags=tuple(tags), edge_seconds=edge_seconds)
     return wrapped
 
 
@@ -354,7 +358,7 @@ def _etag(body: bytes, coding: str) -> str:
 
 
 def _set_public_cache_control(
-    response, seconds_left: float, *, tags=(), publish_at: float | None = None, nonce: bool = False
+    response, seconds_left: float, *, tags=(), publish_at: float | None = None, nonce: bool = False, edge_cap=None
 ) -> None:
     """A page for every reader: browsers keep it `seconds_left` at most, edges until the next publication."""
     if nonce:
@@ -364,12 +368,13 @@ def _set_public_cache_control(
         return
     max_age = max(0, min(settings.PAGE_CACHE_MAX_AGE, math.floor(seconds_left)))
     until_publication = publish_at - time.time() if publish_at else None
-    capped = until_publication is not None and until_publication < settings.EDGE_CACHE_SECONDS
+    longest = min(settings.EDGE_CACHE_SECONDS, edge_cap) if edge_cap is not None else settings.EDGE_CACHE_SECONDS
+    capped = until_publication is not None and until_publication < longest
     edge.set_shared_headers(
         response,
         tags=tags,
         browser_seconds=max_age,
-        edge_seconds=until_publication if capped else settings.EDGE_CACHE_SECONDS,
+        edge_seconds=until_publication if capped else longest,
         capped=capped,
     )
 
@@ -418,14 +423,14 @@ class PageCacheMiddleware:
         if value is not None:
             meta, body = pagestore.unpack(value)
             if meta["gens"] == gens:
-                return self._replay(request, meta, body, page.tags_for(kwargs))
+                return self._replay(request, meta, body, page, kwargs)
 
         response = self.get_response(request)
         if _storable(request, response):
-            return self._store(request, response, url_hash, gens, coding, page.tags_for(kwargs))
+            return self._store(request, response, url_hash, gens, coding, page, kwargs)
         return response
 
-    def _replay(self, request, meta, body, tags):
+    def _replay(self, request, meta, body, page, kwargs):
         if meta["nonce"]:
             nonce = generate_nonce()
             body = body.replace(NONCE_PLACEHOLDER, nonce.encode())
@@ -436,12 +441,17 @@ class PageCacheMiddleware:
         for name, value in headers:
             response.headers[name] = value
         _set_public_cache_control(
-            response, meta["expires"] - time.time(), tags=tags, publish_at=meta.get("publish_at"), nonce=meta["nonce"]
+            response,
+            meta["expires"] - time.time(),
+            tags=page.tags_for(kwargs),
+            publish_at=meta.get("publish_at"),
+            nonce=meta["nonce"],
+            edge_cap=page.edge_seconds,
         )
         response["X-Page-Cache"] = "hit"
         return _answer(request, response, meta)
 
-    def _store(self, request, response, url_hash, gens, coding, tags):
+    def _store(self, request, response, url_hash, gens, coding, page, kwargs):
         timeout = settings.PAGE_CACHE_SECONDS
         try:
             until_publication = seconds_until_next_publication()
@@ -466,7 +476,14 @@ class PageCacheMiddleware:
             patch_cache_control(response, no_cache=True)
             return response
         publish_at = stored_at + until_publication if until_publication is not None else None
-        _set_public_cache_control(response, timeout, tags=tags, publish_at=publish_at, nonce=has_nonce)
+        _set_public_cache_control(
+            response,
+            timeout,
+            tags=page.tags_for(kwargs),
+            publish_at=publish_at,
+            nonce=has_nonce,
+            edge_cap=page.edge_seconds,
+        )
         # A page with a nonce needs it replaced in the body on every replay, so it stays uncompressed
         # (it also must not be compressed: the nonce is a per-response secret). So do non-text types.
         compress = not has_nonce and pagestore.compressible(response.get("Content-Type", ""))
