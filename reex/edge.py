@@ -300,9 +300,21 @@ def backends_changed(*, setting, **kwargs) -> None:
 _pending = threading.local()
 
 
-def purge(tags: Iterable[str]) -> None:
+# Called with the `rebump` keys at commit, just before the purge is queued (the page cache registers it).
+_before_send: list[Callable[[str], None]] = []
+
+
+def register_before_send(callback: Callable[[str], None]) -> None:
+    if callback not in _before_send:
+        _before_send.append(callback)
+
+
+def purge(tags: Iterable[str], *, rebump: Iterable[str] = ()) -> None:
     """Ask every configured edge to forget the pages with these tags, once the transaction commits.
 
+    `rebump`: page-cache generation keys to bump again at commit, before the purge goes out. A
+    reader's request between the page cache's bump and the commit renders the old rows and stores
+    them under the new generation; the edge, purged at commit, would fetch exactly that page.
     Never raises: a purge that cannot even be queued is logged (the page cache is already right,
     and the edge pages expire by themselves).
     """
@@ -311,7 +323,9 @@ def purge(tags: Iterable[str]) -> None:
     pending = getattr(_pending, "tags", None)
     if pending is None:
         pending = _pending.tags = set()
+        _pending.rebump = set()
     pending.update(tags)
+    _pending.rebump.update(rebump)
     # One callback per call, but the first to run after the commit sends every pending tag and the
     # others find nothing left: one purge per transaction. A rolled-back transaction's tags go out
     # with the next commit (a harmless extra purge) rather than being tracked per savepoint.
@@ -324,7 +338,11 @@ def purge(tags: Iterable[str]) -> None:
 
 def _flush() -> None:
     tags = sorted(getattr(_pending, "tags", None) or ())
-    _pending.tags = set()
+    rebump = sorted(getattr(_pending, "rebump", None) or ())
+    _pending.tags, _pending.rebump = set(), set()
+    for key in rebump:
+        for callback in _before_send:
+            callback(key)
     if not tags:
         return
     for name in settings.EDGE_PURGE_BACKENDS:

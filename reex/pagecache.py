@@ -56,7 +56,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -196,11 +195,6 @@ def _seed() -> int:
 
 def _bump(key: str) -> None:
     _bump_now(key)
-    # A reader's request between this bump and the commit renders the old rows and stores them
-    # under the new generation; bumping again at commit forgets that page (and the edge purge,
-    # queued after this, then refetches the committed version).
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _bump_now(key), robust=True)
 
 
 def _bump_now(key: str) -> None:
@@ -213,6 +207,10 @@ def _bump_now(key: str) -> None:
         # The cache is down: the save must still succeed. Pages stored before the outage can
         # then be served until they expire (PAGE_CACHE_SECONDS) if the cache comes back with them.
         logger.exception("page cache: could not invalidate %s", key)
+
+
+# With an edge configured, the generations a transaction bumped are bumped again at its commit (reex/edge.py).
+edge.register_before_send(_bump_now)
 
 
 def _incr_generation(key: str) -> None:
@@ -251,7 +249,7 @@ def invalidate_article(article=None, *, slugs=(), lists: bool = True, nav: bool 
             all_slugs.add(article.slug)
     for slug in all_slugs:
         _bump(_article_gen_key(slug))
-    edge.purge(edge.article_tag(slug) for slug in all_slugs)
+    edge.purge([edge.article_tag(slug) for slug in all_slugs], rebump=[_article_gen_key(slug) for slug in all_slugs])
     if lists:
         invalidate_lists(nav=nav)
 
@@ -260,7 +258,7 @@ def invalidate_lists(*, nav: bool = False) -> None:
     _bump(LISTS_GEN)
     if nav:
         _bump(NAV_GEN)
-    edge.purge([edge.LISTS, edge.NAV] if nav else [edge.LISTS])
+    edge.purge([edge.LISTS, edge.NAV] if nav else [edge.LISTS], rebump=[LISTS_GEN, NAV_GEN] if nav else [LISTS_GEN])
     # A save may have scheduled or unscheduled an article.
     try:
         cache.delete(NEXT_PUBLICATION)

@@ -302,13 +302,16 @@ def test_no_backend_configured_means_no_purge_and_no_callback(settings, django_c
     assert [c for c in callbacks if getattr(c, "__module__", "") == "reex.edge"] == []
 
 
-def test_a_page_stored_between_the_invalidation_and_the_commit_is_forgotten_at_commit(
-    django_capture_on_commit_callbacks,
+def test_a_page_stored_between_the_invalidation_and_the_commit_is_forgotten_before_the_purge(
+    fake, settings, django_capture_on_commit_callbacks
 ):
     from reex import pagecache
 
+    api = fake((200, {}, b""))
+    use(settings, "varnish", "VarnishBackend", urls=[api.url + "/"])
     with django_capture_on_commit_callbacks(execute=True):
         pagecache.invalidate_lists()
         # A reader's request now would render the old rows under this generation.
         during = pagecache._generations([pagecache.LISTS_GEN])
     assert pagecache._generations([pagecache.LISTS_GEN]) == [during[0] + 1]
+    assert api.requests[0]["headers"]["xkey-softpurge"] == "lists"
