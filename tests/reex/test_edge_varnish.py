@@ -249,3 +249,18 @@ def test_the_app_going_down_leaves_readers_with_stale_pages(edge):
     assert body == "The site is briefly unavailable. Please try again in a moment."
     edge.relay.down = False
     assert edge.fresh_within(article.get_absolute_url(), lambda body: "Copper smelters, revised" in body, 3.0)
+
+
+def test_a_scheduled_article_appears_at_its_time_with_no_save_to_purge_on(edge):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_article(title="Already out")
+    make_article(title="Indium outlook", published_at=timezone.now() + timedelta(seconds=3))
+    first = edge.get("/")
+    assert "Indium outlook" not in first[2]
+    assert edge.get("/")[1]["X-Edge-Cache"] == "hit"
+    # The home page's edge lifetime ends at the publication time (its s-maxage), so Varnish refetches then.
+    time.sleep(3)
+    assert edge.fresh_within("/", lambda body: "Indium outlook" in body, 2.0)
