@@ -4,7 +4,7 @@ from django.views.decorators.http import conditional_page
 
 from articles import feeds, previews, views
 from articles.sitemaps import SITEMAPS, NewsSitemap
-from reex.pagecache import reader_page
+from reex.pagecache import edge_only_page, reader_page
 
 
 class TagSlugConverter:
@@ -52,7 +52,9 @@ urlpatterns = [
         reader_page(views.source_citation, tags=("source-{pk}",)),
         name="source-citation",
     ),
-    path("search/", views.search, name="search"),
+    # Search answers are not stored in the page cache (any query would take Redis memory), but an edge
+    # may keep them 5 minutes; a publication purges them with every list.
+    path("search/", edge_only_page(views.search, tags=("search",), seconds=300), name="search"),
     # Feeds: the site, then the same per section, tag and author.
     path("feed/", reader_page(conditional_page(feeds.LatestRSS()), tags=_FEED), name="feed"),
     path("feed/atom/", reader_page(conditional_page(feeds.LatestAtom()), tags=_FEED), name="feed-atom"),

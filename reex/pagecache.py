@@ -123,6 +123,41 @@ def reader_page(
     return wrapped
 
 
+def edge_only_page(view: Callable, *, tags: tuple[str, ...] = (), seconds: int = 300) -> Callable:
+    """Share a view's anonymous GET 200s at the edge only (search): not stored here, where every query
+    would take a page of Redis, but offered to Varnish/CDNs for `seconds` with its tags plus `lists` and
+    `nav`, so a publication purges it. Anything shaped for one visitor stays as the view made it."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if bypasses_cache(request):
+            if response.status_code == 200 and "Cache-Control" not in response:
+                patch_cache_control(response, private=True, no_cache=True)  # shaped for this visitor
+        elif (
+            request.method in ("GET", "HEAD")
+            and _storable(request, response)
+            and not getattr(request, "_csp_nonce", None)
+        ):
+            try:
+                until = seconds_until_next_publication()
+            except Exception:  # no cache: do not guess when the next article goes live
+                return response
+            capped = until is not None and until < seconds
+            edge.set_shared_headers(
+                response,
+                tags=[edge.NAV, edge.LISTS, *tags],
+                browser_seconds=0,
+                edge_seconds=until if capped else seconds,
+                capped=capped,
+            )
+        return response
+
+    # Its forms then carry no per-visitor CSRF token (reex/csrf.py), like every shared page.
+    wrapped.reex_edge_only = True
+    return wrapped
+
+
 _bypass_cookies: set[str] = set()
 
 
@@ -310,12 +345,19 @@ def _cacheable_path(path: str) -> tuple[bool, str | None]:
     return True, kwargs.get(page.slug_kwarg) if page.slug_kwarg else None
 
 
+def _edge_only_path(path: str) -> bool:
+    try:
+        return getattr(resolve(path).func, "reex_edge_only", False)
+    except Resolver404:
+        return False
+
+
 def is_cacheable_page(request) -> bool:
     """Whether this request's response could be stored for other readers."""
     return (
         settings.PAGE_CACHE_ENABLED
         and request.method in ("GET", "HEAD")
-        and _cacheable_path(request.path_info)[0]
+        and (_cacheable_path(request.path_info)[0] or _edge_only_path(request.path_info))
         and not getattr(request, "reex_no_cache", False)
     )
 

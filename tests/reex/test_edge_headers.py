@@ -67,7 +67,9 @@ def test_pages_for_one_visitor_carry_no_tags_and_stay_private(world):
         assert response["X-Page-Cache"] == "bypass"
         assert "private" in response["Cache-Control"] and "s-maxage" not in response["Cache-Control"]
         assert not {"xkey", "Surrogate-Key", "Cache-Tag"} & set(response.headers)
-    for url in ("/search/?q=cobalt", f"/preview/{world['article'].pk}/", "/csrf/"):
+        searched = visitor.get("/search/?q=cobalt")
+        assert "private" in searched["Cache-Control"] and "xkey" not in searched.headers
+    for url in (f"/preview/{world['article'].pk}/", "/csrf/"):
         response = Client().get(url)
         assert "s-maxage" not in response.get("Cache-Control", ""), url
         assert "xkey" not in response.headers, url
@@ -90,3 +92,12 @@ def test_without_an_edge_browsers_revalidate_as_before(world, client, settings):
     response = client.get("/news/cobalt/")
     assert response["Cache-Control"] == "public, max-age=0, must-revalidate"
     assert tags_of(response) == ["article-cobalt", "nav"]
+
+
+def test_search_is_shared_at_the_edge_for_five_minutes_but_not_stored_here(world, client):
+    response = client.get("/search/?q=cobalt")
+    assert response.status_code == 200 and "X-Page-Cache" not in response.headers
+    assert (
+        response["Cache-Control"] == "public, max-age=0, s-maxage=300, stale-while-revalidate=30, stale-if-error=86400"
+    )
+    assert tags_of(response) == ["lists", "nav", "search"]

@@ -161,6 +161,9 @@ def test_tracking_parameters_and_parameter_order_share_one_object(edge):
     assert edge.get("/archive/?b=2&a=1")[1]["X-Edge-Cache"] == "miss"
     assert edge.get("/archive/?a=1&utm_source=x&b=2&fbclid=y")[1]["X-Edge-Cache"] == "hit"
     assert edge.get("/archive/?a=1&b=3")[1]["X-Edge-Cache"] == "miss"
+    # Search answers are shared at the edge too (not in the page cache).
+    assert edge.get("/search/?q=nickel")[1]["X-Edge-Cache"] == "miss"
+    assert edge.get("/search/?utm_medium=mail&q=nickel")[1]["X-Edge-Cache"] == "hit"
 
 
 def test_publishing_makes_home_fresh_and_leaves_other_articles_cached(edge):
