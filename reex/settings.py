@@ -140,8 +140,8 @@ if REDIS_URL:
             # A Redis that stops answering is given up on after this long, and then skipped for
             # CACHE_BREAKER_SECONDS (reex/cachebreaker.py): pages answer in their uncached time.
             "OPTIONS": {
-                "socket_timeout": envint("CACHE_SOCKET_TIMEOUT_MS", 250) / 1000,
-                "socket_connect_timeout": envint("CACHE_SOCKET_TIMEOUT_MS", 250) / 1000,
+                "socket_timeout": envint("CACHE_SOCKET_TIMEOUT_MS", 500) / 1000,
+                "socket_connect_timeout": envint("CACHE_SOCKET_TIMEOUT_MS", 500) / 1000,
             },
         }
     }
