@@ -9,8 +9,14 @@ import std;
 import xkey;
 
 # The app is "sick" after 3 of 5 failed checks; Varnish then serves what it has (grace).
+# Liveness only (/robots.txt needs no database or cache): /healthz also fails when just Redis is down,
+# and the app still serves then. The app must accept "localhost" (ALLOWED_HOSTS); the probe says it came
+# over HTTPS, as the TLS terminator in front of Varnish does for readers (SECURE_PROXY_SSL_HEADER).
 probe reex_health {
-    .url = "/robots.txt";  # liveness only: /healthz also fails when just Redis is down, and the app still serves
+    .request = "GET /robots.txt HTTP/1.1"
+               "Host: localhost"
+               "X-Forwarded-Proto: https"
+               "Connection: close";
     .expected_response = 200;
     .interval = 2s;
     .timeout = 1s;

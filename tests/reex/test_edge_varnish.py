@@ -5,6 +5,7 @@ without stopping the test server. Purges go from the app to Varnish as the confi
 backend does in production (EDGE_PURGE_VARNISH_URLS), run at commit by the test task backend.
 """
 
+import json
 import re
 import shutil
 import socket
@@ -82,9 +83,20 @@ class Relay:
 
 
 class Edge:
-    def __init__(self, url: str, relay: Relay):
+    def __init__(self, url: str, relay: Relay, workdir: str):
         self.url = url
         self.relay = relay
+        self.workdir = workdir
+
+    def probes(self) -> str:
+        """The backend's last health probes, newest last ("1" = the app answered /robots.txt with 200)."""
+        output = subprocess.run(
+            ["varnishstat", "-n", self.workdir, "-1", "-j", "-f", "VBE.*.happy"], capture_output=True, text=True
+        ).stdout
+        counters = json.loads(output)
+        counters = counters.get("counters", counters)
+        [happy] = [c["value"] for name, c in counters.items() if name.endswith(".happy")]
+        return f"{happy:064b}"
 
     def get(self, path: str, headers: dict | None = None):
         request = urllib.request.Request(self.url + path, headers={"Accept-Encoding": "identity", **(headers or {})})
@@ -136,7 +148,7 @@ def edge(live_server, settings, tmp_path):
     settings.EDGE_PURGE_BACKENDS = {
         "varnish": {"BACKEND": "reex.edge.VarnishBackend", "OPTIONS": {"urls": [url + "/"]}}
     }
-    yield Edge(url, relay)
+    yield Edge(url, relay, workdir)
     process.terminate()
     process.wait(10)
     relay.close()
@@ -267,3 +279,11 @@ def test_a_scheduled_article_appears_at_its_time_with_no_save_to_purge_on(edge):
     # The home page's edge lifetime ends at the publication time (its s-maxage), so Varnish refetches then.
     time.sleep(3)
     assert edge.fresh_within("/", lambda body: "Indium outlook" in body, 2.0)
+
+
+def test_the_health_probe_passes_while_the_app_is_up_and_fails_when_it_is_down(edge):
+    time.sleep(4.5)  # two probes, every 2 s
+    assert edge.probes().endswith("11")
+    edge.relay.down = True
+    time.sleep(4.5)
+    assert edge.probes().endswith("00")
