@@ -287,3 +287,19 @@ def test_the_health_probe_passes_while_the_app_is_up_and_fails_when_it_is_down(e
     edge.relay.down = True
     time.sleep(4.5)
     assert edge.probes().endswith("00")
+
+
+def test_unpublishing_takes_the_article_off_the_edge(edge):
+    from articles.services import article_unpublish
+
+    editor = make_user(username="ed2")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    article = make_article(title="Palladium pulled")
+    assert edge.get(article.get_absolute_url())[0] == 200
+    assert "Palladium pulled" in edge.get("/")[2]
+    article_unpublish(article=article, by=editor)
+    assert edge.fresh_within("/", lambda body: "Palladium pulled" not in body)
+    deadline = time.monotonic() + 1.0
+    while edge.get(article.get_absolute_url())[0] == 200 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert edge.get(article.get_absolute_url())[0] == 404
