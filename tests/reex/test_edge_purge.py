@@ -315,3 +315,34 @@ def test_a_page_stored_between_the_invalidation_and_the_commit_is_forgotten_befo
         during = pagecache._generations([pagecache.LISTS_GEN])
     assert pagecache._generations([pagecache.LISTS_GEN]) == [during[0] + 1]
     assert api.requests[0]["headers"]["xkey-softpurge"] == "lists"
+
+
+def test_what_each_change_purges(fake, settings, django_capture_on_commit_callbacks):
+    from comments.models import Comment
+    from comments.services import comment_approve, comment_remove
+    from tests.factories import make_user
+
+    api = fake(*[(200, {}, b"")] * 5)
+    use(settings, "varnish", "VarnishBackend", urls=[api.url + "/"])
+    with django_capture_on_commit_callbacks(execute=True):  # the setup's own purges go out here
+        article = make_article(title="Tellurium", slug="tellurium")
+        comment = Comment.objects.create(article=article, name="Zoë", email="z@example.org", body="Which mines?")
+        moderator = make_user(username="mod", is_staff=True)
+    changes = [
+        lambda: comment_approve(comment=comment, by=moderator),
+        lambda: comment_remove(comment=comment, by=moderator),
+        lambda: article.section.__class__.objects.filter(pk=article.section_id).first().save(),
+        lambda: article.authors.first().save(),
+    ]
+    sent = []
+    for change in changes:
+        before = len(api.requests)
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        sent.append([r["headers"]["xkey-softpurge"] for r in api.requests[before:]])
+    assert sent == [
+        ["article-tellurium lists"],  # a comment approved: its article, and the comment counts in lists
+        ["article-tellurium lists"],  # ... and removed
+        ["lists nav"],  # a section: every page's menu
+        ["lists nav"],  # an author: author boxes everywhere
+    ]
