@@ -3,6 +3,9 @@
 Roles (groups made by migration 0002): Writers see and edit only their own drafts and submit them;
 Editors edit everything, publish, schedule and unpublish. The same rules (articles.services.can_*)
 decide querysets, permissions, read-only fields, buttons and actions, and the services check them again.
+
+Longer than one screenful (~700 lines, one ModelAdmin per model) on purpose for one round: several
+parallel changes edit it, so it becomes a package split by model (articles/admin/) once they have merged.
 """
 
 from django.contrib import admin, messages

@@ -1,5 +1,3 @@
-import inspect
-
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
@@ -16,19 +14,8 @@ DUPLICATE_MESSAGE = "You have already posted this comment here."
 
 
 def _render_form_page(request, article, form, *, status, template="comments/comment_form.html", **extra):
-    """Show the form again with the visitor's entries and what to fix.
-
-    The article page renders it in place when it can (articles.views.render_article
-    with a `comment_form` argument); otherwise a page of its own does.
-    """
+    """Show the form again, on a page of its own, with the visitor's entries and what to fix."""
     request.reex_no_cache = True  # the page now holds the visitor's email
-    if template == "comments/comment_form.html" and not extra:
-        try:
-            from articles.views import render_article
-        except ImportError:
-            render_article = None
-        if render_article is not None and "comment_form" in inspect.signature(render_article).parameters:
-            return render_article(request, article, comment_form=form, status=status)
     context = {"article": article, "form": form, "parent": getattr(form, "cleaned_data", {}).get("parent"), **extra}
     return render(request, template, context, status=status)
 

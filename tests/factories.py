@@ -125,6 +125,21 @@ def add_full_brief(article, *, source=None):
     return article
 
 
+def make_comment(*, article=None, status="approved", name=None, email=None, body=None, **extra):
+    """A reader's comment; approved (shown) by default, on a new published article unless one is given."""
+    from comments.models import Comment
+
+    n = next(_seq)
+    return Comment.objects.create(
+        article=article if article is not None else make_article(),
+        status=status,
+        name=name or f"Reader {n}",
+        email=email or f"reader{n}@example.com",
+        body=body or f"A comment, number {n}.",
+        **extra,
+    )
+
+
 def make_subscriber(*, email=None, status="confirmed", **extra):
     """A newsletter subscriber; confirmed by default."""
     from django.utils import timezone

@@ -5,12 +5,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from articles.management.commands._demo_images import hero_png
 from articles.models import Article, Transition
 from tests.factories import make_author, make_section, make_source, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The admin's address as the settings place it (ADMIN_URL), never a hardcoded /admin/.
+ADMIN = f"/{settings.ADMIN_URL}"
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "editor-pass-for-tests-123"
 
@@ -50,7 +53,7 @@ def test_editor_writes_submits_publishes_and_reads_a_full_brief(page, live_serve
         doi="10.15826/recon.2025.11.3.016",
     )
 
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/article/add/")
+    page.goto(f"{live_server.url}{ADMIN}login/?next={ADMIN}articles/article/add/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
@@ -148,7 +151,7 @@ def test_editor_writes_submits_publishes_and_reads_a_full_brief(page, live_serve
         assert expected in body, expected
     shoot(site, artifacts_dir, "admin-article-on-site.png", full_page=True)
 
-    page.goto(f"{live_server.url}/admin/articles/article/")
+    page.goto(f"{live_server.url}{ADMIN}articles/article/")
     assert page.locator(".reex-status--published").count() == 1
 
 
@@ -163,7 +166,7 @@ def test_editor_pastes_a_source_then_compares_and_restores_revisions(
     call_command("load_demo", stdout=io.StringIO())
     settings.DEBUG = False
 
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/source/add/")
+    page.goto(f"{live_server.url}{ADMIN}login/?next={ADMIN}articles/source/add/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", "reex-editor-demo")
     page.click("input[type=submit]")
@@ -179,14 +182,14 @@ def test_editor_pastes_a_source_then_compares_and_restores_revisions(
     assert page.input_value("#id_title") == "Recycling of rare earths: a critical review (demo copy)"
     assert page.input_value("#id_pages") == "1–22"
 
-    page.goto(f"{live_server.url}/admin/articles/article/")
+    page.goto(f"{live_server.url}{ADMIN}articles/article/")
     page.locator("#toggle-nav-sidebar").click()  # more room for the list, as an editor would
     badges = page.locator("td.field-status_column").all_inner_texts()
     assert sorted(set(badges)) == ["Draft", "Published", "Scheduled"]
     shoot(page, artifacts_dir, "admin-changelist.png", full_page=True)
 
     article = Article.objects.get(slug="separation-capacity-outside-china")
-    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.goto(f"{live_server.url}{ADMIN}articles/article/{article.pk}/change/")
     page.fill("#id_title", "Separation Capacity Outside China: The Plants That Matter")
     page.fill("#id_highlights-0-text", "Commissioning a solvent extraction circuit takes years.")
     page.click("input[name=_continue]")

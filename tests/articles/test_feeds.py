@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import feedparser
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from tests.articles.reader_data import HIGHLIGHTS, RUSSIA_DOI, RUSSIA_TITLE, make_russia_brief
@@ -11,6 +12,8 @@ from tests.articles.test_views import hidden_articles
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
+# As the pages spell it (SITE_URL), never a hardcoded host.
+SITE_URL = settings.SITE_URL
 
 FEEDS = {
     "/feed/": "rss20",
@@ -42,7 +45,7 @@ def test_feed_parses_and_carries_standfirst_highlights_and_citation(client, brie
     assert feed.version == FEEDS[url]
     assert [entry.title for entry in feed.entries] == [RUSSIA_TITLE]  # drafts, scheduled etc. never appear
     entry = feed.entries[0]
-    assert entry.link == "http://127.0.0.1:8000/news/russias-rare-earths-crossroads/"
+    assert entry.link == f"{SITE_URL}/news/russias-rare-earths-crossroads/"
     body = entry.get("summary", "")
     assert brief.standfirst in body
     for highlight in HIGHLIGHTS:
@@ -58,7 +61,7 @@ def test_site_feed_is_newest_first_and_limited(client):
         make_article(title=f"Brief {n:02d}", published_at=timezone.now() - timedelta(hours=n + 1))
     feed = feedparser.parse(client.get("/feed/").content)
     assert [entry.title for entry in feed.entries] == [f"Brief {n:02d}" for n in range(20)]
-    assert feed.feed.link == "http://127.0.0.1:8000/"
+    assert feed.feed.link == f"{SITE_URL}/"
 
 
 def test_feeds_answer_304_on_a_repeat_request(client, brief):

@@ -4,12 +4,15 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 
 from articles.models import Article, Citation
 from tests.articles.reader_data import RUSSIA_DOI, RUSSIA_TITLE, make_russia_brief
 from tests.factories import make_article, make_source
 
 pytestmark = pytest.mark.django_db
+# As the pages spell it (SITE_URL), never a hardcoded host.
+SITE_URL = settings.SITE_URL
 
 
 def jsonld_blocks(response):
@@ -32,20 +35,18 @@ def test_news_article_with_scholarly_citations_and_breadcrumbs(client, settings,
     nodes = graph_by_type(data)
     news = nodes["NewsArticle"]
     assert news["headline"] == RUSSIA_TITLE[:110]
-    assert news["url"] == "http://127.0.0.1:8000" + brief.get_absolute_url()
+    assert news["url"] == SITE_URL + brief.get_absolute_url()
     assert news["datePublished"].startswith(brief.first_published_at.strftime("%Y-%m-%dT%H:%M"))
     assert news["dateModified"].startswith(brief.updated_at.strftime("%Y-%m-%dT%H:%M"))
     assert [image.rsplit("-", 1)[1] for image in news["image"]] == ["480.webp", "960.webp", "1440.webp"]
-    assert all(image.startswith("http://127.0.0.1:8000/media/renditions/") for image in news["image"])
-    assert news["author"] == [
-        {"@type": "Person", "name": "Daniel O'Connor", "url": "http://127.0.0.1:8000/author/daniel/"}
-    ]
+    assert all(image.startswith(f"{SITE_URL}/media/renditions/") for image in news["image"])
+    assert news["author"] == [{"@type": "Person", "name": "Daniel O'Connor", "url": f"{SITE_URL}/author/daniel/"}]
     assert news["articleSection"] == "Research Briefs"
     assert news["keywords"] == ["Magnets", "Russia", "Separation"]
     publisher = nodes["NewsMediaOrganization"]
     assert news["publisher"] == {"@id": publisher["@id"]}
     assert publisher["name"] == "Rare Earth Exchanges"
-    assert publisher["logo"]["url"] == "http://127.0.0.1:8000/static/img/reex-logo.png"
+    assert publisher["logo"]["url"] == f"{SITE_URL}/static/img/reex-logo.png"
     assert (publisher["logo"]["width"], publisher["logo"]["height"]) == (600, 60)
     [paper] = news["citation"]
     assert news["isBasedOn"] == news["citation"]
@@ -92,8 +93,8 @@ def test_home_describes_the_site_and_its_search(client):
     make_article()
     nodes = graph_by_type(jsonld_blocks(client.get("/"))[0])
     website = nodes["WebSite"]
-    assert website["url"] == "http://127.0.0.1:8000/"
+    assert website["url"] == f"{SITE_URL}/"
     assert website["publisher"] == {"@id": nodes["NewsMediaOrganization"]["@id"]}
     action = website["potentialAction"]
-    assert action["target"]["urlTemplate"] == "http://127.0.0.1:8000/search/?q={q}"
+    assert action["target"]["urlTemplate"] == f"{SITE_URL}/search/?q={{q}}"
     assert action["query-input"] == "required name=q"

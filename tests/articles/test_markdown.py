@@ -1,8 +1,12 @@
 import pytest
+from django.conf import settings
 
 from articles.markdown import render_markdown
 from articles.models import BriefSection, Finding
 from tests.factories import make_article
+
+# The admin's address as the settings place it (ADMIN_URL), never a hardcoded /admin/.
+ADMIN = f"/{settings.ADMIN_URL}"
 
 # One payload per trick an attacker would try, each with a marker the stored HTML must not keep.
 XSS_PAYLOADS = [
@@ -170,8 +174,8 @@ def test_an_xss_payload_in_every_text_field_is_inert_on_the_page_and_in_the_admi
     editor.groups.add(Group.objects.get(name="Editors"))
     client.force_login(editor)
     for url in (
-        f"/admin/articles/article/{article.pk}/change/",
-        "/admin/articles/article/",
-        f"/admin/articles/source/{source.pk}/change/",
+        f"{ADMIN}articles/article/{article.pk}/change/",
+        f"{ADMIN}articles/article/",
+        f"{ADMIN}articles/source/{source.pk}/change/",
     ):
         assert_no_active_content(client.get(url).content.decode())

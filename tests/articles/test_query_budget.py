@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from articles.models import BriefSection, Citation, Correction, Finding, Highlight, Limitation, Signal
 from articles.search import refresh_search_vector
-from comments.models import Comment
-from tests.factories import make_article, make_author, make_section, make_source
+from tests.factories import make_article, make_author, make_comment, make_section, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +43,8 @@ def grow(article, n):
         Correction.objects.create(article=article, text=f"Correction {i}")
         article.bylines.create(author=make_author(bio=f"Bio {i}"), position=10 + i)
         article.tags.add(f"extra-tag-{i}")
-        parent = Comment.objects.create(
-            article=article, name=f"Reader {i}", email=f"r{i}@example.com", body="Thanks", status="approved"
-        )
-        Comment.objects.create(
-            article=article, parent=parent, name="Editor", email="e@example.com", body=f"Reply {i}", status="approved"
-        )
+        parent = make_comment(article=article, body="Thanks")
+        make_comment(article=article, parent=parent, name="Editor", email="e@example.com", body=f"Reply {i}")
     refresh_search_vector(article)
 
 

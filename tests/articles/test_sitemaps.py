@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
@@ -18,7 +19,7 @@ SCHEMA = etree.XMLSchema(etree.parse(str(VENDOR / "sitemap.xsd")))
 INDEX_SCHEMA = etree.XMLSchema(etree.parse(str(VENDOR / "siteindex.xsd")))
 NEWS_SCHEMA = etree.XMLSchema(etree.parse(str(VENDOR / "sitemap-with-news.xsd")))
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "news": "http://www.google.com/schemas/sitemap-news/0.9"}
-BASE = "http://127.0.0.1:8000"
+BASE = settings.SITE_URL  # as the pages spell it, never a hardcoded host
 
 
 def _index_locations(client):

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -11,9 +12,13 @@ from articles.models import Article, Citation, SlugRedirect
 from articles.views import render_article
 from comments.models import Comment
 from tests.articles.reader_data import RUSSIA_DOI, RUSSIA_TITLE, make_russia_brief
-from tests.factories import make_article, make_author, make_section, make_source
+from tests.factories import make_article, make_author, make_comment, make_section, make_source
 
 pytestmark = pytest.mark.django_db
+# The admin's address as the settings place it (ADMIN_URL), never a hardcoded /admin/.
+ADMIN = f"/{settings.ADMIN_URL}"
+# As the pages spell it (SITE_URL), never a hardcoded host.
+SITE_URL = settings.SITE_URL
 
 
 def hidden_articles(section=None, tags=(), authors=None, source=None):
@@ -46,8 +51,8 @@ def test_home_lists_featured_then_latest_with_counts(client):
     featured = make_article(
         title="Featured brief", section=section, featured=True, published_at=timezone.now() - timedelta(days=5)
     )
-    Comment.objects.create(article=newer, name="A", email="a@example.com", body="Good", status="approved")
-    Comment.objects.create(article=newer, name="B", email="b@example.com", body="Spam", status="spam")
+    make_comment(article=newer, body="Good")
+    make_comment(article=newer, body="Spam", status=Comment.Status.SPAM)
     hidden_articles(section=section)
 
     response = client.get("/")
@@ -75,7 +80,7 @@ def test_home_paginates_and_rejects_bad_page_numbers(client):
     assert [len(r.context["page_obj"].object_list) for r in (first, second, third)] == [10, 10, 2]
     assert second.context["featured"] is None
     assert 'rel="next"' in first.content.decode()
-    assert '<link rel="canonical" href="http://127.0.0.1:8000/?page=2">' in second.content.decode()
+    assert f'<link rel="canonical" href="{SITE_URL}/?page=2">' in second.content.decode()
     assert client.get("/?page=4").status_code == 404
     assert client.get("/?page=abc").status_code == 404
 
@@ -256,7 +261,7 @@ def test_every_page_carries_title_description_canonical_opengraph_and_twitter(cl
             assert f'<meta name="{name}" content="' in html, (url, name)
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<meta property="og:type" content="article">' in html
-    assert f'<link rel="canonical" href="http://127.0.0.1:8000{article.get_absolute_url()}">' in html
+    assert f'<link rel="canonical" href="{SITE_URL}{article.get_absolute_url()}">' in html
 
 
 def test_article_conditional_get_answers_304_until_something_changes(client):
@@ -269,7 +274,7 @@ def test_article_conditional_get_answers_304_until_something_changes(client):
     assert client.get(article.get_absolute_url(), headers={"if-modified-since": last_modified}).status_code == 304
 
     # A newly approved comment changes the page, so the old validators no longer match.
-    Comment.objects.create(article=article, name="R", email="r@example.com", body="Useful", status="approved")
+    make_comment(article=article, body="Useful")
     changed = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag
@@ -307,7 +312,7 @@ def test_robots_txt_points_to_both_sitemaps(client):
     response = client.get("/robots.txt")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
-    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in lines
-    assert "Sitemap: http://127.0.0.1:8000/news-sitemap.xml" in lines
-    assert "Disallow: /admin/" in lines
+    assert f"Sitemap: {SITE_URL}/sitemap.xml" in lines
+    assert f"Sitemap: {SITE_URL}/news-sitemap.xml" in lines
+    assert f"Disallow: {ADMIN}" in lines
     assert lines[0] == "User-agent: *"

@@ -3,6 +3,7 @@
 from datetime import UTC
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -12,6 +13,8 @@ from reex.admin_paginator import EstimatedCountPaginator
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
+# The admin's address as the settings place it (ADMIN_URL), never a hardcoded /admin/.
+ADMIN = f"/{settings.ADMIN_URL}"
 
 
 @pytest.fixture
@@ -85,7 +88,7 @@ def test_scale_admin_changelist_has_no_count_and_no_distinct_dates(comments, rf,
         date_hierarchy = "created_at"
 
     site.register(Comment, CommentScaleAdmin)
-    request = rf.get("/admin/comments/comment/")
+    request = rf.get(f"{ADMIN}comments/comment/")
     request.user = make_user(is_staff=True, is_superuser=True)
     request.session = {}
     request._messages = FallbackStorage(request)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from comments.models import Comment
 from newsletter.models import Subscriber
 from tests.comments.conftest import comment_data
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -152,9 +152,7 @@ def test_reply_notice_during_an_outage_goes_out_once(smtp_server, outage):
 
     article = make_article(title="Russia's rare earth riddle")
     editor = make_user(is_staff=True, email="ed@example.org")
-    parent = Comment.objects.create(
-        article=article, name="Ada", email="ada@example.org", body="Tell me.", status="approved", notify_replies=True
-    )
+    parent = make_comment(article=article, name="Ada", email="ada@example.org", body="Tell me.", notify_replies=True)
     reply = services.comment_reply_as_staff(parent=parent, by=editor, body="Here is the answer.")
     assert Comment.objects.get(pk=reply.pk).reply_notified_at is None
     sweep()

@@ -3,14 +3,18 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django_otp.oath import hotp, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import make_user
 
+# The admin's address as the settings place it (ADMIN_URL), never a hardcoded /admin/.
+ADMIN = f"/{settings.ADMIN_URL}"
+
 PASSWORD = "correct-horse-battery-42"
-LOGIN = "/admin/login/"
+LOGIN = f"{ADMIN}login/"
 
 
 @pytest.fixture
@@ -115,14 +119,14 @@ def _code(device: TOTPDevice) -> str:
 @pytest.mark.django_db
 def test_staff_enrol_an_authenticator_app_and_then_need_a_code(client, staff):
     client.force_login(staff)
-    page = client.get("/admin/two-factor/")
+    page = client.get(f"{ADMIN}two-factor/")
     assert page.status_code == 200
     html = page.content.decode()
     assert "<svg" in html  # the QR code
     assert "otpauth://totp/" in html
     device = TOTPDevice.objects.get(user=staff, confirmed=False)
 
-    wrong = client.post("/admin/two-factor/", {"code": "000000" if _code(device) != "000000" else "111111"})
+    wrong = client.post(f"{ADMIN}two-factor/", {"code": "000000" if _code(device) != "000000" else "111111"})
     assert wrong.status_code == 200
     assert "That code is not right" in wrong.content.decode()
     device.refresh_from_db()
@@ -130,7 +134,7 @@ def test_staff_enrol_an_authenticator_app_and_then_need_a_code(client, staff):
 
     # Django-otp backs off after a failure; a real user waits a moment, the test resets it.
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
-    done = client.post("/admin/two-factor/", {"code": _code(device)}, follow=True)
+    done = client.post(f"{ADMIN}two-factor/", {"code": _code(device)}, follow=True)
     assert "Two-factor sign-in is on" in done.content.decode()
     device.refresh_from_db()
     assert device.confirmed
@@ -200,32 +204,32 @@ def test_someone_elses_code_does_not_work(client, staff):
 def test_turning_two_factor_off_needs_a_current_code(client, staff):
     device = TOTPDevice.objects.create(user=staff, name="Phone", confirmed=True)
     client.force_login(staff)
-    page = client.get("/admin/two-factor/")
+    page = client.get(f"{ADMIN}two-factor/")
     assert "Two-factor sign-in is on" in page.content.decode()
-    assert client.post("/admin/two-factor/", {"code": "abc"}).status_code == 200
+    assert client.post(f"{ADMIN}two-factor/", {"code": "abc"}).status_code == 200
     assert TOTPDevice.objects.filter(user=staff).exists()
-    done = client.post("/admin/two-factor/", {"code": _code(device)}, follow=True)
+    done = client.post(f"{ADMIN}two-factor/", {"code": _code(device)}, follow=True)
     assert "Two-factor sign-in is off" in done.content.decode()
     assert not TOTPDevice.objects.filter(user=staff, confirmed=True).exists()
 
 
 @pytest.mark.django_db
 def test_the_enrolment_page_needs_a_staff_sign_in(client):
-    response = client.get("/admin/two-factor/")
+    response = client.get(f"{ADMIN}two-factor/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith(f"{ADMIN}login/")
     reader = make_user(username="reader2")
     client.force_login(reader)
-    assert client.get("/admin/two-factor/").status_code == 302
+    assert client.get(f"{ADMIN}two-factor/").status_code == 302
 
 
 @pytest.mark.django_db
 def test_the_device_admin_does_not_show_other_peoples_secrets(admin_client):
     device = TOTPDevice.objects.create(user=User.objects.get(username="admin"), name="Phone", confirmed=True)
-    page = admin_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    page = admin_client.get(f"{ADMIN}otp_totp/totpdevice/{device.pk}/change/")
     assert page.status_code == 200
     assert device.key not in page.content.decode()
-    assert admin_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 403
+    assert admin_client.get(f"{ADMIN}otp_totp/totpdevice/{device.pk}/config/").status_code == 403
 
 
 def test_codes_change_every_step():

@@ -1,9 +1,13 @@
 """Oversized and malformed requests get a branded 400/403, never a 500."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests.factories import make_user
+
+# The admin's address as the settings place it (ADMIN_URL), never a hardcoded /admin/.
+ADMIN = f"/{settings.ADMIN_URL}"
 
 BRAND = "Rare Earth Exchanges"
 
@@ -17,7 +21,7 @@ def _assert_branded(response, status, heading):
 
 
 # Every public POST endpoint that reads a form: admin sign-in, newsletter signup, comments.
-PUBLIC_POSTS = ["/admin/login/", "/newsletter/", "comment"]
+PUBLIC_POSTS = [f"{ADMIN}login/", "/newsletter/", "comment"]
 
 
 @pytest.fixture
@@ -55,7 +59,7 @@ def test_too_many_fields_get_a_branded_400(client, url):
 @pytest.mark.django_db
 def test_many_values_for_one_field_get_a_branded_400(client):
     response = client.post(
-        "/admin/login/", "&".join(["tag=x"] * 2000), content_type="application/x-www-form-urlencoded"
+        f"{ADMIN}login/", "&".join(["tag=x"] * 2000), content_type="application/x-www-form-urlencoded"
     )
     _assert_branded(response, 400, "We couldn")
 
@@ -70,7 +74,7 @@ def test_too_many_query_parameters_get_a_branded_400(client):
 @pytest.mark.django_db
 def test_a_post_without_a_csrf_token_gets_the_branded_403():
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/admin/login/", {"username": "x", "password": "y"})
+    response = client.post(f"{ADMIN}login/", {"username": "x", "password": "y"})
     _assert_branded(response, 403, "Your form has expired")
 
 
@@ -78,7 +82,7 @@ def test_a_post_without_a_csrf_token_gets_the_branded_403():
 def test_permission_denied_is_branded(client):
     # A signed-in staff member without the permission for a model's page.
     client.force_login(make_user(username="intern", is_staff=True))
-    response = client.get("/admin/auth/user/add/")
+    response = client.get(f"{ADMIN}auth/user/add/")
     _assert_branded(response, 403, "You can't open this page")
 
 
@@ -86,7 +90,7 @@ def test_permission_denied_is_branded(client):
 def test_a_broken_multipart_body_is_not_a_500(client):
     response = client.generic(
         "POST",
-        "/admin/login/",
+        f"{ADMIN}login/",
         b'--BOUNDARY\r\nContent-Disposition: form-data; name="a"\r\n\r\nnot closed',
         content_type="multipart/form-data; boundary=BOUNDARY",
     )

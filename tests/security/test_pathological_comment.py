@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.moderation import form_timestamp
-from tests.factories import make_article
+from tests.factories import make_article, make_comment
 from tests.security.inert import html_problems, nonce_of
 
 pytestmark = pytest.mark.django_db
@@ -64,9 +64,7 @@ def test_a_stored_pathological_comment_renders_quickly(client, article, kind, si
     # 5,000 characters is what the form lets through; 1 MB is what an import or a future
     # limit change could store. Both must render fast.
     client.get(article.get_absolute_url())  # warm up: template loading is not what is measured
-    Comment.objects.create(
-        article=article, name="Bot", email="bot@example.org", body=PATTERNS[kind][:size], status="approved"
-    )
+    make_comment(article=article, name="Bot", email="bot@example.org", body=PATTERNS[kind][:size])
     response, seconds = _timed(lambda: client.get(article.get_absolute_url()))
     assert response.status_code == 200
     assert seconds < LIMIT_SECONDS, f"{kind} ({size} chars): {seconds:.2f}s"

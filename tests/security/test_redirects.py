@@ -3,11 +3,15 @@
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import RequestFactory
 
 from reex.redirects import safe_next
 from tests.factories import make_user
 from tests.security.redirect_payloads import EVIL_NEXT, SAFE_NEXT
+
+# The admin's address as the settings place it (ADMIN_URL), never a hardcoded /admin/.
+ADMIN = f"/{settings.ADMIN_URL}"
 
 PASSWORD = "correct-horse-battery-42"
 
@@ -37,16 +41,16 @@ def test_safe_next_without_a_value_uses_the_fallback():
 @pytest.mark.parametrize("target", EVIL_NEXT)
 def test_admin_login_never_redirects_off_site(client, target):
     make_user(username="editor", password=PASSWORD, is_staff=True)
-    response = client.post(f"/admin/login/?next={target}", {"username": "editor", "password": PASSWORD, "next": target})
+    response = client.post(f"{ADMIN}login/?next={target}", {"username": "editor", "password": PASSWORD, "next": target})
     assert response.status_code == 302
-    assert response["Location"] == "/admin/"
+    assert response["Location"] == f"{ADMIN}"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", SAFE_NEXT[1:])
 def test_admin_login_follows_a_local_next(client, target):
     make_user(username="editor", password=PASSWORD, is_staff=True)
-    response = client.post("/admin/login/", {"username": "editor", "password": PASSWORD, "next": target})
+    response = client.post(f"{ADMIN}login/", {"username": "editor", "password": PASSWORD, "next": target})
     assert response["Location"] == target
 
 
@@ -54,7 +58,7 @@ def test_admin_login_follows_a_local_next(client, target):
 @pytest.mark.parametrize("target", EVIL_NEXT)
 def test_admin_logout_never_redirects_off_site(client, target):
     client.force_login(make_user(username="editor", is_staff=True))
-    response = client.post(f"/admin/logout/?next={target}", {"next": target})
+    response = client.post(f"{ADMIN}logout/?next={target}", {"next": target})
     assert response.status_code in (200, 302)
     if response.status_code == 302:
         assert _stays_here(response["Location"]), response["Location"]
@@ -63,6 +67,6 @@ def test_admin_logout_never_redirects_off_site(client, target):
 
 @pytest.mark.django_db
 def test_admin_login_page_with_an_evil_next_does_not_echo_it_into_a_link(client):
-    response = client.get("/admin/login/", {"next": "javascript:alert(1)"})
+    response = client.get(f"{ADMIN}login/", {"next": "javascript:alert(1)"})
     assert response.status_code == 200
     assert 'href="javascript:' not in response.content.decode()

@@ -1,10 +1,14 @@
 """Two-factor sign-in as a staff member sees it: enrol from the admin, then sign in with a code."""
 
 import pytest
+from django.conf import settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import make_user
+
+# The admin's address as the settings place it (ADMIN_URL), never a hardcoded /admin/.
+ADMIN = f"/{settings.ADMIN_URL}"
 
 PASSWORD = "correct-horse-battery-42"
 
@@ -16,7 +20,7 @@ def _code(device):
 @pytest.mark.browser
 def test_enrol_then_sign_in_with_a_code(live_server, page, artifacts_dir):
     staff = make_user(username="editor", password=PASSWORD, is_staff=True, is_superuser=True)
-    page.goto(f"{live_server.url}/admin/login/")
+    page.goto(f"{live_server.url}{ADMIN}login/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
@@ -31,7 +35,7 @@ def test_enrol_then_sign_in_with_a_code(live_server, page, artifacts_dir):
 
     # Sign out and back in: now the code is needed.
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}/admin/login/")
+    page.goto(f"{live_server.url}{ADMIN}login/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
@@ -43,5 +47,5 @@ def test_enrol_then_sign_in_with_a_code(live_server, page, artifacts_dir):
     page.fill("#id_password", PASSWORD)
     page.fill("#id_otp_token", _code(device))
     page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    page.wait_for_url(f"{live_server.url}{ADMIN}")
     assert page.get_by_role("link", name="Two-factor sign-in").is_visible()

@@ -3,6 +3,8 @@
 Facts reused from the cited works are names, years, titles and identifiers; every sentence of the
 briefs is ours. `days_ago` places the publication time relative to now; a negative value schedules.
 Corrections are dated a number of days after publication.
+
+Long because it is data (the text of a dozen briefs), not logic; `load_demo` is the code that reads it.
 """
 
 SECTIONS = [

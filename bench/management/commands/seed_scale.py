@@ -9,6 +9,9 @@ memory); search vectors are computed afterwards in SQL, in batches. The same
 command does not choose take the field's default), so a model that gains a
 field keeps working here.
 
+One long module on purpose: it is one command whose parts (reference data, COPY streams per
+table, index handling) are only meaningful together, and it is dev tooling, not product code.
+
 It lives in the `bench` app, which only development, tests and benchmarks install
 (BENCH_TOOLS, on by default when DEBUG is), so a production deployment does not even
 have the command. It writes nothing unless BENCH_TOOLS is on and --database names the
