@@ -3,7 +3,7 @@ timeouts instead of waited for by every request (reex/cachebreaker.py).
 
 CLIENT PAUSE pauses the whole Redis server (everyone's databases), so the pause is short (2 s) and there
 is one. The load is small and bounded (4 readers). Latencies are recorded as figures in
-bench/results/redis_pause.json, never asserted: what is asserted is how many cache calls waited.
+bench/results/redis_pause.json (with RECORD_BENCH_RESULTS=1), never asserted: what is asserted is how many cache calls waited.
 """
 
 import json
@@ -100,6 +100,8 @@ def test_pages_answer_through_a_redis_pause_and_the_cache_comes_back(live_server
     assert fresh_breaker.open_until == 0.0
     assert any(r["cache"] == "hit" for r in results if r["at"] > resumed_at + 1.0)
 
+    if not os.environ.get("RECORD_BENCH_RESULTS"):  # a test run leaves the recorded figures alone
+        return
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     before = [r["seconds"] for r in results if r["at"] < paused_at]
     paused = [r["seconds"] for r in during]
