@@ -90,14 +90,26 @@ def _next_publication():
     return Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
 
 
+def _article_paths(tag: str) -> list[str] | None:
+    """For path-only edges (CloudFront): an article's tag stands for its page; other tags are unknown here."""
+    from urllib.parse import unquote
+
+    from django.urls import reverse
+
+    if not tag.startswith("article-"):
+        return None
+    return [reverse("articles:detail", kwargs={"slug": unquote(tag.removeprefix("article-"))})]
+
+
 def register_with_page_cache() -> None:
     """Tell the page cache how to find an article's page and which changes forget which pages."""
     from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
     from articles import models
-    from reex import pagecache
+    from reex import edge, pagecache
 
     pagecache.register_articles(page_of=_article_page, next_publication=_next_publication)
+    edge.register_tag_paths(_article_paths)
     uid = "articles.pagecache"
     pre_save.connect(article_pre_save, sender=models.Article, dispatch_uid=f"{uid}.article.pre")
     post_save.connect(article_post_save, sender=models.Article, dispatch_uid=f"{uid}.article.post")

@@ -62,7 +62,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.csp import generate_nonce
 from django.utils.http import http_date
 
-from reex import pagestore
+from reex import edge, pagestore
+from reex.cachebreaker import breaker
 
 logger = logging.getLogger(__name__)
 
@@ -87,21 +88,73 @@ class ReaderPage:
     """How a view opted into the page cache: `slug_kwarg` names the URL kwarg of an article page."""
 
     slug_kwarg: str | None = None
+    # Edge cache tags (reex/edge.py), formatted with the URL's kwargs: ("section-{slug}",).
+    tags: tuple[str, ...] = ()
+    # The longest an edge may keep this page (None: EDGE_CACHE_SECONDS), for pages whose forms expire.
+    edge_seconds: int | None = None
+
+    def tags_for(self, kwargs: dict) -> list[str]:
+        from reex import edge
+
+        if self.slug_kwarg:
+            return [edge.NAV, edge.article_tag(kwargs[self.slug_kwarg])]
+        # Each kwarg is encoded as a tag part (a unicode tag slug becomes ASCII).
+        encoded = {name: edge.tag(value) for name, value in kwargs.items() if isinstance(value, str | int)}
+        return [edge.NAV, edge.LISTS, *(each.format(**encoded) for each in self.tags)]
 
 
-def reader_page(view: Callable, *, slug_kwarg: str | None = None) -> Callable:
+def reader_page(
+    view: Callable, *, slug_kwarg: str | None = None, tags: tuple[str, ...] = (), edge_seconds: int | None = None
+) -> Callable:
     """Opt a view into the page cache (use it in urls.py): its anonymous GET 200s are shared.
 
     With `slug_kwarg`, the page is an article's page, cached under that article's own
     generation so that saving the article forgets it without forgetting every list.
-    Views not wrapped are never cached, whatever their URL or name.
+    Views not wrapped are never cached, whatever their URL or name. `tags` name what the page
+    is about for edge caches ("home", "section-{slug}"); article pages are tagged with their slug,
+    and every page with what invalidates it (reex/edge.py).
     """
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         return view(request, *args, **kwargs)
 
-    wrapped.reex_reader_page = ReaderPage(slug_kwarg=slug_kwarg)
+    wrapped.reex_reader_page = ReaderPage(slug_kwarg=slug_kwarg, tags=tuple(tags), edge_seconds=edge_seconds)
+    return wrapped
+
+
+def edge_only_page(view: Callable, *, tags: tuple[str, ...] = (), seconds: int = 300) -> Callable:
+    """Share a view's anonymous GET 200s at the edge only (search): not stored here, where every query
+    would take a page of Redis, but offered to Varnish/CDNs for `seconds` with its tags plus `lists` and
+    `nav`, so a publication purges it. Anything shaped for one visitor stays as the view made it."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if bypasses_cache(request):
+            if response.status_code == 200 and "Cache-Control" not in response:
+                patch_cache_control(response, private=True, no_cache=True)  # shaped for this visitor
+        elif (
+            request.method in ("GET", "HEAD")
+            and _storable(request, response)
+            and not getattr(request, "_csp_nonce", None)
+        ):
+            try:
+                until = seconds_until_next_publication()
+            except Exception:  # no cache: do not guess when the next article goes live
+                return response
+            capped = until is not None and until < seconds
+            edge.set_shared_headers(
+                response,
+                tags=[edge.NAV, edge.LISTS, *tags],
+                browser_seconds=0,
+                edge_seconds=until if capped else seconds,
+                capped=capped,
+            )
+        return response
+
+    # Its forms then carry no per-visitor CSRF token (reex/csrf.py), like every shared page.
+    wrapped.reex_edge_only = True
     return wrapped
 
 
@@ -176,16 +229,31 @@ def _seed() -> int:
 
 
 def _bump(key: str) -> None:
+    _bump_now(key)
+
+
+def _bump_now(key: str) -> None:
+    # Never skipped by the Redis circuit breaker: a lost invalidation would serve an old page
+    # for PAGE_CACHE_SECONDS. A Redis that really hangs costs this save one socket timeout.
     try:
-        try:
-            cache.incr(key)
-        except ValueError:  # missing: start it (if another server raced us, its value stands)
-            if not cache.add(key, _seed(), timeout=None):
-                cache.incr(key)
+        with breaker.bypassed():
+            _incr_generation(key)
     except Exception:
         # The cache is down: the save must still succeed. Pages stored before the outage can
         # then be served until they expire (PAGE_CACHE_SECONDS) if the cache comes back with them.
         logger.exception("page cache: could not invalidate %s", key)
+
+
+# With an edge configured, the generations a transaction bumped are bumped again at its commit (reex/edge.py).
+edge.register_before_send(_bump_now)
+
+
+def _incr_generation(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # missing: start it (if another server raced us, its value stands)
+        if not cache.add(key, _seed(), timeout=None):
+            cache.incr(key)
 
 
 def _generations(keys: list[str]) -> list[int]:
@@ -224,6 +292,7 @@ def invalidate_article(article=None, *, slugs=(), lists: bool = True, nav: bool 
             all_slugs.add(article.slug)
     for slug in all_slugs:
         _bump(_article_gen_key(slug))
+    edge.purge([edge.article_tag(slug) for slug in all_slugs], rebump=[_article_gen_key(slug) for slug in all_slugs])
     if lists:
         invalidate_lists(nav=nav)
 
@@ -232,6 +301,7 @@ def invalidate_lists(*, nav: bool = False) -> None:
     _bump(LISTS_GEN)
     if nav:
         _bump(NAV_GEN)
+    edge.purge([edge.LISTS, edge.NAV] if nav else [edge.LISTS], rebump=[LISTS_GEN, NAV_GEN] if nav else [LISTS_GEN])
     # A save may have scheduled or unscheduled an article.
     try:
         cache.delete(NEXT_PUBLICATION)
@@ -264,18 +334,30 @@ def seconds_until_next_publication() -> float | None:
 # --- the middleware ----------------------------------------------------------------------
 
 
-def _cacheable_path(path: str) -> tuple[bool, str | None]:
-    """(is a reader page, the article slug if it is an article page)."""
+def _reader_page(path: str):
+    """(the ReaderPage of a reader URL or None, its URL kwargs)."""
     if path.startswith(_NEVER_PREFIXES) or path.startswith(f"/{settings.ADMIN_URL}"):
-        return False, None
+        return None, {}
     try:
         match = resolve(path)
     except Resolver404:
-        return False, None
-    page = getattr(match.func, "reex_reader_page", None)
+        return None, {}
+    return getattr(match.func, "reex_reader_page", None), match.kwargs
+
+
+def _cacheable_path(path: str) -> tuple[bool, str | None]:
+    """(is a reader page, the article slug if it is an article page)."""
+    page, kwargs = _reader_page(path)
     if page is None:
         return False, None
-    return True, match.kwargs.get(page.slug_kwarg) if page.slug_kwarg else None
+    return True, kwargs.get(page.slug_kwarg) if page.slug_kwarg else None
+
+
+def _edge_only_path(path: str) -> bool:
+    try:
+        return getattr(resolve(path).func, "reex_edge_only", False)
+    except Resolver404:
+        return False
 
 
 def is_cacheable_page(request) -> bool:
@@ -283,7 +365,7 @@ def is_cacheable_page(request) -> bool:
     return (
         settings.PAGE_CACHE_ENABLED
         and request.method in ("GET", "HEAD")
-        and _cacheable_path(request.path_info)[0]
+        and (_cacheable_path(request.path_info)[0] or _edge_only_path(request.path_info))
         and not getattr(request, "reex_no_cache", False)
     )
 
@@ -323,9 +405,26 @@ def _etag(body: bytes, coding: str) -> str:
     return f'"{digest}"' if coding == pagestore.IDENTITY else f'"{digest}-{coding}"'
 
 
-def _set_public_cache_control(response, seconds_left: float) -> None:
+def _set_public_cache_control(
+    response, seconds_left: float, *, tags=(), publish_at: float | None = None, nonce: bool = False, edge_cap=None
+) -> None:
+    """A page for every reader: browsers keep it `seconds_left` at most, edges until the next publication."""
+    if nonce:
+        # This cache replays the page with a fresh nonce each time; an edge would hand one nonce to
+        # every reader, so no cache outside this one may keep it.
+        patch_cache_control(response, private=True, no_cache=True)
+        return
     max_age = max(0, min(settings.PAGE_CACHE_MAX_AGE, math.floor(seconds_left)))
-    patch_cache_control(response, public=True, max_age=max_age, must_revalidate=True)
+    until_publication = publish_at - time.time() if publish_at else None
+    longest = min(settings.EDGE_CACHE_SECONDS, edge_cap) if edge_cap is not None else settings.EDGE_CACHE_SECONDS
+    capped = until_publication is not None and until_publication < longest
+    edge.set_shared_headers(
+        response,
+        tags=tags,
+        browser_seconds=max_age,
+        edge_seconds=until_publication if capped else longest,
+        capped=capped,
+    )
 
 
 def _answer(request, response, meta):
@@ -346,9 +445,10 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        reader_page, slug = _cacheable_path(request.path_info)
-        if not reader_page:
+        page, kwargs = _reader_page(request.path_info)
+        if page is None:
             return self.get_response(request)
+        slug = kwargs.get(page.slug_kwarg) if page.slug_kwarg else None
         if bypasses_cache(request):
             response = self.get_response(request)
             if response.status_code == 200 and "Cache-Control" not in response:
@@ -371,14 +471,14 @@ class PageCacheMiddleware:
         if value is not None:
             meta, body = pagestore.unpack(value)
             if meta["gens"] == gens:
-                return self._replay(request, meta, body)
+                return self._replay(request, meta, body, page, kwargs)
 
         response = self.get_response(request)
         if _storable(request, response):
-            return self._store(request, response, url_hash, gens, coding)
+            return self._store(request, response, url_hash, gens, coding, page, kwargs)
         return response
 
-    def _replay(self, request, meta, body):
+    def _replay(self, request, meta, body, page, kwargs):
         if meta["nonce"]:
             nonce = generate_nonce()
             body = body.replace(NONCE_PLACEHOLDER, nonce.encode())
@@ -388,11 +488,18 @@ class PageCacheMiddleware:
         response = HttpResponse(body, status=200)
         for name, value in headers:
             response.headers[name] = value
-        _set_public_cache_control(response, meta["expires"] - time.time())
+        _set_public_cache_control(
+            response,
+            meta["expires"] - time.time(),
+            tags=page.tags_for(kwargs),
+            publish_at=meta.get("publish_at"),
+            nonce=meta["nonce"],
+            edge_cap=page.edge_seconds,
+        )
         response["X-Page-Cache"] = "hit"
         return _answer(request, response, meta)
 
-    def _store(self, request, response, url_hash, gens, coding):
+    def _store(self, request, response, url_hash, gens, coding, page, kwargs):
         timeout = settings.PAGE_CACHE_SECONDS
         try:
             until_publication = seconds_until_next_publication()
@@ -405,6 +512,7 @@ class PageCacheMiddleware:
         nonce = getattr(request, "_csp_nonce", None)
         has_nonce = bool(nonce)  # LazyNonce is truthy only once the page used it
         dropped = ("set-cookie", "etag", "x-page-cache", "cache-control", "content-length", "last-modified")
+        dropped += tuple(name.lower() for name in edge.TAG_HEADERS)  # set again on every replay
         headers = [(k, v) for k, v in response.items() if k.lower() not in dropped]
         if has_nonce:
             body = body.replace(str(nonce).encode(), NONCE_PLACEHOLDER)
@@ -415,7 +523,15 @@ class PageCacheMiddleware:
             response["ETag"] = _etag(body, pagestore.IDENTITY)
             patch_cache_control(response, no_cache=True)
             return response
-        _set_public_cache_control(response, timeout)
+        publish_at = stored_at + until_publication if until_publication is not None else None
+        _set_public_cache_control(
+            response,
+            timeout,
+            tags=page.tags_for(kwargs),
+            publish_at=publish_at,
+            nonce=has_nonce,
+            edge_cap=page.edge_seconds,
+        )
         # A page with a nonce needs it replaced in the body on every replay, so it stays uncompressed
         # (it also must not be compressed: the nonce is a per-response secret). So do non-text types.
         compress = not has_nonce and pagestore.compressible(response.get("Content-Type", ""))
@@ -434,6 +550,7 @@ class PageCacheMiddleware:
                 "etag": _etag(body, stored_coding),
                 "stored_at": stored_at,
                 "expires": stored_at + timeout,
+                "publish_at": publish_at,
                 "nonce": has_nonce,
             }
             metas[each], blobs[each] = (meta, encoded)

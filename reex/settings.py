@@ -136,16 +136,23 @@ REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "reex.cachebreaker.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": envstr("CACHE_KEY_PREFIX", "reex"),
             "TIMEOUT": 300,
+            # A Redis that stops answering is given up on after this long, and then skipped for
+            # CACHE_BREAKER_SECONDS (reex/cachebreaker.py): pages answer in their uncached time.
+            "OPTIONS": {
+                "socket_timeout": envint("CACHE_SOCKET_TIMEOUT_MS", 500) / 1000,
+                "socket_connect_timeout": envint("CACHE_SOCKET_TIMEOUT_MS", 500) / 1000,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+CACHE_BREAKER_SECONDS = envint("CACHE_BREAKER_SECONDS", 5)
 
 # --- Background work: Django's tasks framework on a PostgreSQL-backed queue. ---
 TASKS = {
@@ -339,6 +346,38 @@ PAGE_CACHE_MAX_AGE = envint("PAGE_CACHE_MAX_AGE", 0)
 PAGE_CACHE_BYPASS_COOKIES = ["messages"]
 # Forms on cached pages carry no CSRF token: JavaScript fetches one from /csrf/ before sending, and
 # without JavaScript CSRF_FAILURE_VIEW shows a "please confirm" page that keeps the text (reex/csrf.py).
+# --- Edge cache (reex/edge.py; deploy/varnish/reex.vcl; docs/architecture.md "The edge") ---
+# How long an edge (Varnish, a CDN) keeps a reader page (s-maxage); purges by tag keep it right. 0 = no edge.
+EDGE_CACHE_SECONDS = envint("EDGE_CACHE_SECONDS", 86400)
+# An edge may serve an expired page this long while it fetches the new one.
+EDGE_STALE_WHILE_REVALIDATE = envint("EDGE_STALE_WHILE_REVALIDATE", 30)
+# ... and this long when the app answers with an error or not at all.
+EDGE_STALE_IF_ERROR = envint("EDGE_STALE_IF_ERROR", 86400)
+EDGE_PURGE_MAX_ATTEMPTS = envint("EDGE_PURGE_MAX_ATTEMPTS", 6)
+EDGE_PURGE_RETRY_SECONDS = envint("EDGE_PURGE_RETRY_SECONDS", 10)
+# Purge targets, each one backend; several may be set at once.
+EDGE_PURGE_BACKENDS = {}
+if envlist("EDGE_PURGE_VARNISH_URLS"):
+    EDGE_PURGE_BACKENDS["varnish"] = {
+        "BACKEND": "reex.edge.VarnishBackend",
+        "OPTIONS": {"urls": envlist("EDGE_PURGE_VARNISH_URLS")},
+    }
+if envstr("EDGE_FASTLY_SERVICE_ID"):
+    EDGE_PURGE_BACKENDS["fastly"] = {
+        "BACKEND": "reex.edge.FastlyBackend",
+        "OPTIONS": {"service_id": envstr("EDGE_FASTLY_SERVICE_ID"), "api_token": envsecret("EDGE_FASTLY_API_TOKEN")},
+    }
+if envstr("EDGE_CLOUDFLARE_ZONE_ID"):
+    EDGE_PURGE_BACKENDS["cloudflare"] = {
+        "BACKEND": "reex.edge.CloudflareBackend",
+        "OPTIONS": {"zone_id": envstr("EDGE_CLOUDFLARE_ZONE_ID"), "api_token": envsecret("EDGE_CLOUDFLARE_API_TOKEN")},
+    }
+if envstr("EDGE_CLOUDFRONT_DISTRIBUTION_ID"):
+    # Credentials come from the standard AWS_* variables or the instance role (boto3's own lookup).
+    EDGE_PURGE_BACKENDS["cloudfront"] = {
+        "BACKEND": "reex.edge.CloudFrontBackend",
+        "OPTIONS": {"distribution_id": envstr("EDGE_CLOUDFRONT_DISTRIBUTION_ID")},
+    }
 # bench/run sets this to add /__bench/ceiling, the constant response pages are compared with. Never in production.
 BENCH_CEILING = envbool("BENCH_CEILING", False)
 # The bench app (manage.py seed_scale: bulk fake data). On by default only with DEBUG (development, tests);

@@ -252,7 +252,8 @@ def test_etag_and_conditional_get_on_cached_pages(client, django_assert_num_quer
     url = article.get_absolute_url()
     first = client.get(url)
     etag = first["ETag"]
-    assert etag.startswith('"') and "public" in first["Cache-Control"] and "must-revalidate" in first["Cache-Control"]
+    # Browsers revalidate at once (max-age=0); shared caches keep it and may serve it stale (reex/edge.py).
+    assert etag.startswith('"') and first["Cache-Control"].startswith("public, max-age=0, s-maxage=")
     with django_assert_num_queries(0):
         not_modified = client.get(url, headers={"If-None-Match": etag})
     assert (not_modified.status_code, not_modified["ETag"]) == (304, etag)
