@@ -6,9 +6,10 @@ decide querysets, permissions, read-only fields, buttons and actions, and the se
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Count, Prefetch
+from django.forms.utils import pretty_name
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -16,10 +17,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import previews
 from articles.citations import source_apa_html
 from articles.forms import ArticleAdminForm, AuthorAdminForm, PublishForm, SourceAdminForm, WorkflowForm
 from articles.models import (
@@ -45,6 +46,7 @@ from articles.services import (
     can_edit_any,
     can_publish,
 )
+from articles.sharing_admin import ShareLinksAdminMixin
 from reex.admin_paginator import ScaleAdminMixin
 
 S = Article.Status
@@ -83,6 +85,13 @@ MOVES = {
     "unpublish": ("Unpublish", article_unpublish),
     "return_to_draft": ("Return to draft", article_return_to_draft),
 }
+
+
+def _model_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return pretty_name(name)
 
 
 # --- Inlines, in the order the brief is read -----------------------------------------------------
@@ -199,7 +208,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
+class ArticleAdmin(ShareLinksAdminMixin, ScaleAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -295,6 +304,15 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Django names a changed field by its form label, and a field declared on the form (hero_image)
+        # has none, so history said "Changed hero_image". Give every such field its model's label first.
+        for each in [form, *(f for formset in formsets for f in formset.forms)]:
+            for name, field in each.fields.items():
+                if field.label is None:
+                    field.label = capfirst(_model_label(each._meta.model, name))
+        return super().construct_change_message(request, form, formsets, add)
+
     def save_formset(self, request, form, formset, change):
         # New rows without an explicit order go after the existing ones, in the order they were added.
         if "position" in formset.form.base_fields:
@@ -333,6 +351,7 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
             if can_edit_any(request.user)
             else "",
             "live_url": article.get_absolute_url() if article.is_live else "",
+            **self.share_links_context(request, article),
         }
 
     # --- extra views: workflow moves, share links, revisions ---
@@ -342,7 +361,7 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/workflow/<str:move>/", wrap(self.workflow_view), name=f"{prefix}_workflow"),
-            path("<int:pk>/share/", wrap(self.share_view), name=f"{prefix}_share"),
+            *self.share_urls(prefix),
             path("<int:pk>/revisions/compare/", wrap(self.compare_view), name=f"{prefix}_compare"),
             path(
                 "<int:pk>/revisions/<int:version_id>/restore/",
@@ -372,6 +391,13 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
         if move not in MOVES:
             raise Http404("No such workflow move")
         article = self._article_or_404(request, pk)
+        # A page this user cannot use now is refused outright, not shown as a form that fails on submit.
+        # On POST only the role is checked here: a move that became impossible meanwhile (another editor
+        # published first) is refused by the service with its reason, on the form.
+        if request.method != "POST" and move not in article_moves_available(article=article, user=request.user):
+            raise PermissionDenied
+        if move in ("publish", "unpublish") and not can_publish(request.user):
+            raise PermissionDenied
         label, service = MOVES[move]
         form_class = PublishForm if move == "publish" else WorkflowForm
         form = form_class(request.POST or None)
@@ -405,23 +431,6 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
             when = date_format(timezone.localtime(article.published_at), "j M Y, H:i T")
             return f"“{article.title}” is scheduled for {when}. It will appear on the site by itself then."
         return f"“{article.title}” is now {article.display_status.lower()}."
-
-    def share_view(self, request, pk):
-        article = self._article_or_404(request, pk)
-        if not can_edit_any(request.user):
-            raise PermissionDenied
-        link = expires = None
-        if request.method == "POST":
-            link, expires = previews.share_link(request, article)
-        context = self._context(
-            request,
-            article,
-            title=f"Share a preview: {article.title}",
-            link=link,
-            expires=expires,
-            max_age_days=previews.share_max_age().days,
-        )
-        return TemplateResponse(request, "admin/articles/article/share_link.html", context)
 
     def history_view(self, request, object_id, extra_context=None):
         article = self._article_or_404(request, object_id)

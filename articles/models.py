@@ -662,3 +662,57 @@ reversion.register(
 )
 for _part in BRIEF_PARTS:
     reversion.register(_part.model)
+
+
+# --- Share links for outside reviewers ------------------------------------------------------------
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def active(self):
+        """Links that open a preview now: neither revoked nor past their expiry."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ShareLink(models.Model):
+    """A preview link for someone without an account, one row per link so that each can be revoked.
+
+    Only a SHA-256 digest of the token is stored: a copy of the database does not open previews.
+    The link is shown once, when it is made (articles.sharing.share_link_create).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_links")
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The last characters of the token, so that editors can tell their links apart in the list.
+    token_hint = models.CharField(max_length=8, editable=False)
+    # Pinned: the reviewer reads this revision, whatever is edited later. Empty: always the latest text.
+    # CASCADE: if old revisions are pruned (deleterevisions), a link pinned to one stops working (404).
+    revision = models.ForeignKey(
+        "reversion.Revision", on_delete=models.CASCADE, null=True, blank=True, related_name="+", editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Share link …{self.token_hint} to {self.article}"
+
+    @property
+    def is_pinned(self) -> bool:
+        return self.revision_id is not None
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.expires_at <= timezone.now() else "active"
