@@ -1,0 +1,65 @@
+"""The editor's desk in headless Chromium: share links made, listed, pinned and revoked."""
+
+import pytest
+
+from articles.models import Article, ShareLink
+from tests.articles.test_admin_browser import shoot
+from tests.factories import make_article, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "desk-pass-for-tests-123"
+
+
+def log_in(page, base, username, next_path="/admin/"):
+    page.goto(f"{base}/admin/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+
+
+def make_link(page, base, article, mode):
+    page.goto(f"{base}/admin/articles/article/{article.pk}/change/")
+    page.click("a.reex-share-link")
+    page.check(f"input[name=mode][value={mode}]")
+    page.click("input[type=submit][value='Create share link']")
+    return page.input_value("#share-link")
+
+
+def test_share_links_pinned_latest_and_revoked(page, new_page, live_server, artifacts_dir):
+    make_user(username="editor", password=PASSWORD, groups=["Editors"], is_staff=True)
+    article = make_article(title="Gallium before the edit", status=Article.Status.REVIEW, full_brief=True)
+    base = live_server.url
+    log_in(page, base, "editor")
+    pinned_url = make_link(page, base, article, "pinned")
+    assert "Pinned version: the text as saved on" in page.locator(".reex-share-note").inner_text()
+    latest_url = make_link(page, base, article, "latest")
+    shoot(page, artifacts_dir, "admin-share-links.png", full_page=True)
+
+    # The editor changes the title in the form and saves.
+    page.goto(f"{base}/admin/articles/article/{article.pk}/change/")
+    page.fill("#id_title", "Gallium after the edit")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    assert Article.objects.get(pk=article.pk).title == "Gallium after the edit"
+
+    reviewer = new_page()
+    reviewer.goto(pinned_url)
+    assert reviewer.locator("h1").first.inner_text() == "Gallium before the edit"
+    assert "Later edits do not show on this link." in reviewer.locator(".preview-banner").inner_text()
+    reviewer.goto(latest_url)
+    assert reviewer.locator("h1").first.inner_text() == "Gallium after the edit"
+    assert "always shows the text as last saved" in reviewer.locator(".preview-banner").inner_text()
+
+    # Revoked from the list on the article's page: the next load is a 404.
+    pinned = ShareLink.objects.get(revision__isnull=False)
+    page.goto(f"{base}/admin/articles/article/{article.pk}/change/")
+    rows = page.locator("#share-links tbody tr")
+    assert rows.count() == 2
+    page.locator(f'tr[data-share-link="{pinned.pk}"] button.reex-revoke').click()
+    page.wait_for_selector(".messagelist .success")
+    assert f"…{pinned.token_hint} is revoked" in page.locator(".messagelist").inner_text()
+    assert "Revoked" in page.locator(f'tr[data-share-link="{pinned.pk}"]').inner_text()
+    response = reviewer.goto(pinned_url)
+    assert response.status == 404
+    assert reviewer.locator("h1").inner_text() == "This preview link has been withdrawn"
+    assert reviewer.goto(latest_url).status == 200
