@@ -63,3 +63,49 @@ def test_share_links_pinned_latest_and_revoked(page, new_page, live_server, arti
     assert response.status == 404
     assert reviewer.locator("h1").inner_text() == "This preview link has been withdrawn"
     assert reviewer.goto(latest_url).status == 200
+
+
+def panel_counts(page) -> dict:
+    return {
+        panel.get_attribute("id"): int(panel.get_attribute("data-count"))
+        for panel in page.locator("#newsroom-dashboard [data-count]").all()
+    }
+
+
+def test_dashboard_counts_and_charts_for_an_editor_and_a_writer(page, new_page, live_server, artifacts_dir):
+    from tests.articles.dashboard_world import DIGEST_FIGURES, EDITOR_COUNTS, WRITER_COUNTS, build_world
+
+    build_world()
+    base = live_server.url
+    csp_errors = []
+    page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
+    log_in(page, base, "editor")
+    page.wait_for_selector("#chart-subscribers-canvas[data-drawn]")
+    assert panel_counts(page) == {**EDITOR_COUNTS, "panel-drafts": 0, "panel-returned": 0, "panel-in-review": 0}
+    figures = {dd.get_attribute("data-figure"): dd.inner_text() for dd in page.locator("[data-figure]").all()}
+    assert figures == DIGEST_FIGURES
+    drawn = {
+        name: (
+            page.get_attribute(f"#chart-{name}-canvas", "data-drawn"),
+            page.get_attribute(f"#chart-{name}-canvas", "data-points"),
+        )
+        for name in ("briefs", "comments", "subscribers")
+    }
+    assert drawn["briefs"] == ("4", "12") and drawn["comments"] == ("6", "30") and drawn["subscribers"][1] == "12"
+    # Chart.js drew something: the canvas is not blank.
+    painted = page.evaluate(
+        "() => { const c = document.getElementById('chart-briefs-canvas');"
+        " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; }"
+    )
+    assert painted > 500
+    assert csp_errors == []
+    shoot(page, artifacts_dir, "admin-dashboard.png", full_page=True)
+
+    writer = new_page()
+    log_in(writer, base, "writer")
+    writer.wait_for_selector("#newsroom-dashboard")
+    assert panel_counts(writer) == WRITER_COUNTS
+    assert "Needs a second source" in writer.locator("#panel-returned").inner_text()
+    assert writer.locator("#dashboard-charts").count() == 0
+    shoot(writer, artifacts_dir, "admin-dashboard-writer.png", full_page=True)
