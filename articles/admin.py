@@ -22,6 +22,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles.citations import source_apa_html
+from articles.desk_admin import DeskAdminMixin
 from articles.forms import ArticleAdminForm, AuthorAdminForm, PublishForm, SourceAdminForm, WorkflowForm
 from articles.models import (
     BRIEF_PARTS,
@@ -208,7 +209,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ShareLinksAdminMixin, ScaleAdminMixin, VersionAdmin):
+class ArticleAdmin(DeskAdminMixin, ShareLinksAdminMixin, ScaleAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -327,6 +328,7 @@ class ArticleAdmin(ShareLinksAdminMixin, ScaleAdminMixin, VersionAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article_refresh(article=form.instance)
+        self.desk_after_save(request, form.instance, was_new=not change)
 
     # --- change form ---
 
@@ -335,7 +337,13 @@ class ArticleAdmin(ShareLinksAdminMixin, ScaleAdminMixin, VersionAdmin):
         extra_context = extra_context or {}
         if article is not None:
             extra_context.update(self._workflow_context(request, article))
+            if can_edit(request.user, article):
+                extra_context.update(self.desk_context(request, article))
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **self.desk_context(request, None)}
+        return super().add_view(request, form_url, extra_context)
 
     def _workflow_context(self, request, article):
         opts = self.model._meta
@@ -362,6 +370,7 @@ class ArticleAdmin(ShareLinksAdminMixin, ScaleAdminMixin, VersionAdmin):
         return [
             path("<int:pk>/workflow/<str:move>/", wrap(self.workflow_view), name=f"{prefix}_workflow"),
             *self.share_urls(prefix),
+            *self.desk_urls(prefix),
             path("<int:pk>/revisions/compare/", wrap(self.compare_view), name=f"{prefix}_compare"),
             path(
                 "<int:pk>/revisions/<int:version_id>/restore/",

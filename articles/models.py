@@ -716,3 +716,34 @@ class ShareLink(models.Model):
         if self.revoked_at:
             return "revoked"
         return "expired" if self.expires_at <= timezone.now() else "active"
+
+
+# --- Autosave of the admin form ---------------------------------------------------------------------
+
+
+class ArticleAutosave(models.Model):
+    """The article form as one editor last typed it, saved every few seconds (articles.autosave).
+
+    Not a revision and not the article: the article row, its version and its revisions change only when
+    the editor saves the form, so an autosave never gets past the edit-conflict check. One per editor
+    and article (article empty: a new article not saved yet).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The posted form fields, name -> list of values (files are not kept).
+    data = models.JSONField(default=dict)
+    # The article's version the editor started from (the form's expected_version).
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "user"], condition=models.Q(article__isnull=False), name="autosave_one_per_article"
+            ),
+            models.UniqueConstraint(fields=["user"], condition=models.Q(article__isnull=True), name="autosave_one_new"),
+        ]
+
+    def __str__(self):
+        return f"Autosave of {self.article or 'a new article'} by {self.user}"

@@ -121,14 +121,19 @@ def _iso(value):
 
 
 def pinned_article(link) -> Article:
-    """An unsaved Article holding the text of the link's revision, shaped as the reader page expects.
+    """An unsaved Article holding the text of the link's revision, shaped as the reader page expects."""
+    current = Article.objects.get(pk=link.article_id)
+    return article_from_snapshot(revision_snapshot(link.revision, current.pk), current=current)
+
+
+def article_from_snapshot(snapshot, *, current) -> Article:
+    """An unsaved Article built from a snapshot's field values and parts, shaped as the reader page expects.
 
     The rows are built the way articles.queries.with_brief carries them (JSON-like dicts), so that
     render_article renders it with the same template and the same sanitised HTML as the public page.
-    Workflow state (status, times) and tags are today's: revisions do not hold them.
+    Workflow state (status, times) and tags are `current`'s: snapshots do not hold them. Used for pinned
+    share links (a revision) and the live preview of the admin form (articles.livepreview).
     """
-    current = Article.objects.get(pk=link.article_id)
-    snapshot = revision_snapshot(link.revision, current.pk)
     data = snapshot["article"]
     fields = {f.attname: data[f.attname] for f in Article._meta.concrete_fields if f.attname in data}
     article = Article(**fields)
@@ -165,5 +170,5 @@ def pinned_article(link) -> Article:
     article.brief_citations = [sources[c["source_id"]] for c in citations if c["source_id"] in sources]
     corrections = _ordered(parts["correction"], ["date", "id"])
     article.brief_corrections = [{"id": c["id"], "date": _iso(c["date"]), "text": c["text"]} for c in corrections]
-    article.brief_tags = list(current.tags.order_by("name").values("id", "name", "slug"))
+    article.brief_tags = list(current.tags.order_by("name").values("id", "name", "slug")) if current.pk else []
     return article
