@@ -1,6 +1,7 @@
 """The editor's desk in headless Chromium: share links made, listed, pinned and revoked."""
 
 import pytest
+from playwright.sync_api import expect
 
 from articles.models import Article, ShareLink
 from tests.articles.test_admin_browser import shoot
@@ -109,3 +110,101 @@ def test_dashboard_counts_and_charts_for_an_editor_and_a_writer(page, new_page, 
     assert "Needs a second source" in writer.locator("#panel-returned").inner_text()
     assert writer.locator("#dashboard-charts").count() == 0
     shoot(writer, artifacts_dir, "admin-dashboard-writer.png", full_page=True)
+
+
+def preview_frame(page):
+    return page.frame_locator("#reex-desk-preview")
+
+
+def wait_preview_past(page, version: int) -> int:
+    """Wait until the preview has been redrawn after `version` (polled: the admin's CSP forbids eval)."""
+    for _ in range(300):
+        current = int(page.get_attribute("#reex-desk-preview", "data-version") or 0)
+        if current > version:
+            page.wait_for_timeout(200)  # let the iframe parse its srcdoc
+            return current
+        page.wait_for_timeout(100)
+    raise AssertionError("the preview was not redrawn")
+
+
+def test_live_preview_updates_as_the_editor_types_and_xss_stays_inert(page, live_server, artifacts_dir):
+    make_user(username="editor", password=PASSWORD, groups=["Editors"], is_staff=True)
+    article = make_article(title="Preview me", status=Article.Status.DRAFT, full_brief=True)
+    base = live_server.url
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, base, "editor", f"/admin/articles/article/{article.pk}/change/")
+    page.wait_for_selector("#article_form")
+    version = wait_preview_past(page, 0)
+    assert preview_frame(page).locator("h1").first.inner_text() == "Preview me"
+    assert "Live preview of unsaved changes." in preview_frame(page).locator(".preview-banner").inner_text()
+
+    page.fill("#id_title", "Typed into the preview")
+    page.fill("#id_intro", 'Hello <img src=x onerror="alert(1)"> <script>alert(2)</script> [x](javascript:alert(3))')
+    version = wait_preview_past(page, version)
+    frame = preview_frame(page)
+    assert frame.locator("h1").first.inner_text() == "Typed into the preview"
+    assert "Hello" in frame.locator(".article-brief").inner_text()
+    assert frame.locator(".article-brief script").count() == 0
+    assert frame.locator("[onerror]").count() == 0
+    assert frame.locator("a[href^='javascript']").count() == 0
+    assert dialogs == []
+    assert Article.objects.get(pk=article.pk).title == "Preview me"  # nothing saved by previewing
+
+    # The Markdown toolbar and the word count.
+    page.fill("#id_bottom_line", "")
+    page.locator("#id_bottom_line").focus()
+    page.locator(".field-bottom_line [data-tool=bold]").click()
+    assert page.input_value("#id_bottom_line") == "**bold text**"
+    assert page.locator(".field-bottom_line .reex-word-count").inner_text() == "2 words"
+
+    # The publish checklist, live: clearing the standfirst marks it missing.
+    page.fill("#id_standfirst", "")
+    expect(page.locator("[data-gate-item='a standfirst']")).to_have_class("reex-gate-missing")
+    assert page.locator("[data-gate-item='a title']").get_attribute("class") == "reex-gate-ok"
+    shoot(page, artifacts_dir, "admin-article-desk.png")
+
+
+def test_autosave_recovered_after_a_crash_and_a_stale_save_still_refused(page, new_page, live_server):
+    make_user(username="editor", password=PASSWORD, groups=["Editors"], is_staff=True)
+    article = make_article(title="Autosave me", status=Article.Status.DRAFT, full_brief=True)
+    base = live_server.url
+    change = f"/admin/articles/article/{article.pk}/change/"
+    log_in(page, base, "editor", change)
+    page.wait_for_selector("#article_form")
+    page.fill("#id_standfirst", "Typed just before the crash.")
+    page.wait_for_selector("#reex-desk-status[data-autosaved]", timeout=15000)
+    page.context.close()  # the browser dies mid-edit: nothing was submitted
+    assert Article.objects.get(pk=article.pk).standfirst != "Typed just before the crash."
+
+    again = new_page()
+    log_in(again, base, "editor", change)
+    again.wait_for_selector("#reex-recover:not([hidden])")
+    assert "were kept by autosave" in again.locator("#reex-recover").inner_text()
+    assert again.locator("#reex-recover [data-stale]").is_hidden()
+    again.click("#reex-recover [data-action=restore]")
+    assert again.input_value("#id_standfirst") == "Typed just before the crash."
+
+    # Someone else saves meanwhile: the restored text started from an older version and is refused.
+    other = Article.objects.get(pk=article.pk)
+    other.title = "Saved by someone else"
+    other.save()
+    again.click("input[name=_continue]")
+    again.wait_for_selector("#article_form")
+    assert "Someone else saved this article while you were editing it" in again.content()
+    assert again.input_value("#id_standfirst") == "Typed just before the crash."  # kept in the form
+    final = Article.objects.get(pk=article.pk)
+    assert (final.title, final.standfirst == "Typed just before the crash.") == ("Saved by someone else", False)
+
+
+def test_leaving_with_unsaved_changes_asks_first(page, live_server):
+    make_user(username="editor", password=PASSWORD, groups=["Editors"], is_staff=True)
+    article = make_article(title="Do not lose me", status=Article.Status.DRAFT)
+    log_in(page, live_server.url, "editor", f"/admin/articles/article/{article.pk}/change/")
+    page.wait_for_selector("#article_form")
+    page.fill("#id_title", "Changed and not saved")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
