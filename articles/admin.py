@@ -5,6 +5,7 @@ Editors edit everything, publish, schedule and unpublish. The same rules (articl
 decide querysets, permissions, read-only fields, buttons and actions, and the services check them again.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
@@ -22,7 +23,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles.citations import source_apa_html
-from articles.desk_admin import DeskAdminMixin
+from articles.desk_admin import DeskAdminMixin, hero_focal_picker_html, hero_thumbnail_html
 from articles.forms import ArticleAdminForm, AuthorAdminForm, PublishForm, SourceAdminForm, WorkflowForm
 from articles.models import (
     BRIEF_PARTS,
@@ -220,7 +221,8 @@ class ArticleAdmin(DeskAdminMixin, ShareLinksAdminMixin, ScaleAdminMixin, Versio
         (
             "Hero image",
             {
-                "fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"],
+                "fields": ["hero_image", "hero_thumbnail", "hero_alt", "hero_caption", "hero_credit"]
+                + ["hero_focal_x", "hero_focal_y"],
                 "description": "Optional. With an image, alt text and a credit are required before publishing.",
             },
         ),
@@ -236,7 +238,7 @@ class ArticleAdmin(DeskAdminMixin, ShareLinksAdminMixin, ScaleAdminMixin, Versio
     ]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section"]
-    list_display = ["title", "status_column", "section", "byline", "published_at"]
+    list_display = ["hero_column", "title", "status_column", "section", "byline", "published_at"]
     list_display_links = ["title"]
     list_select_related = ["section"]
     list_filter = [StatusFilter, "section", AuthorFilter, TagFilter, "published_at", "featured"]
@@ -275,9 +277,15 @@ class ArticleAdmin(DeskAdminMixin, ShareLinksAdminMixin, ScaleAdminMixin, Versio
 
     def get_readonly_fields(self, request, obj=None):
         if can_publish(request.user):
-            return []
+            return ["hero_thumbnail"]
         # Writers file and write; when and how prominently it appears is the editors' call.
-        return ["published_at", "featured", "significant_update_at"]
+        return ["hero_thumbnail", "published_at", "featured", "significant_update_at"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("hero_focal_x", "hero_focal_y"):
+            # Set by a click on the thumbnail (static/js/article_desk.js), not typed.
+            kwargs["widget"] = forms.HiddenInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -293,6 +301,16 @@ class ArticleAdmin(DeskAdminMixin, ShareLinksAdminMixin, ScaleAdminMixin, Versio
     @admin.display(description="status", ordering="status")
     def status_column(self, obj):
         return status_badge(obj)
+
+    @admin.display(description="hero")
+    def hero_column(self, obj):
+        return hero_thumbnail_html(obj, width=64, height=36)
+
+    @admin.display(description="image and focal point")
+    def hero_thumbnail(self, obj):
+        if obj is None or not obj.pk or not obj.hero_image:
+            return "Upload an image and save: its thumbnail appears here, to set the focal point."
+        return hero_focal_picker_html(obj)
 
     @admin.display(description="authors")
     def byline(self, obj):

@@ -99,3 +99,45 @@ class DeskAdminMixin:
 
 def _saved_label(when) -> str:
     return date_format(timezone.localtime(when), "j M Y, H:i:s")
+
+
+def _hero_url(article, *, widest: int) -> str:
+    from articles.templatetags.articles_reader import hero_src
+
+    return hero_src(article, widest)
+
+
+def hero_thumbnail_html(article, *, width: int, height: int):
+    """A small hero thumbnail, cropped around the focal point like the pages crop it."""
+    from django.utils.html import format_html
+
+    from articles.templatetags.articles_reader import has_hero, hero_position
+
+    if not has_hero(article):
+        return ""
+    return format_html(
+        '<img class="reex-hero-thumb" src="{}" alt="" width="{}" height="{}" loading="lazy" '
+        'style="object-fit:cover;object-position:{};border-radius:3px;display:block">',
+        _hero_url(article, widest=480),
+        width,
+        height,
+        hero_position(article),
+    )
+
+
+def hero_focal_picker_html(article):
+    """The whole hero image with a marker on its focal point; a click moves it (article_desk.js)."""
+    from django.utils.html import format_html
+
+    return format_html(
+        '<div class="reex-focal" data-focal-picker>'
+        '<img src="{}" alt="The hero image: click the point that must stay in every crop">'
+        '<span class="reex-focal-marker" style="left:{}%;top:{}%" aria-hidden="true"></span></div>'
+        '<p class="help">Click the part of the image that must stay in view when pages crop it '
+        "(a face, the subject). Then save. Now: {} across, {} down.</p>",
+        _hero_url(article, widest=800),
+        round(article.hero_focal_x * 100, 1),
+        round(article.hero_focal_y * 100, 1),
+        f"{article.hero_focal_x:.0%}",
+        f"{article.hero_focal_y:.0%}",
+    )

@@ -68,6 +68,11 @@ def snapshot_from_form_data(data, *, current: Article) -> dict:
             article[name] = data.get(name, "")
     if "section" in data:
         article["section_id"] = _int(data.get("section"))
+    for name in ("hero_focal_x", "hero_focal_y"):
+        try:
+            article[name] = min(max(float(data.get(name, "")), 0.0), 1.0)
+        except ValueError:
+            pass
     parts = {part.model._meta.model_name: _part_rows(data, part) for part in BRIEF_PARTS}
     return {"article": article, "parts": parts}
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -231,6 +232,14 @@ class Article(models.Model):
         max_length=200, blank=True, help_text='Who made or owns the image, e.g. "Source: Wikipedia".'
     )
     hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # The point of the hero image that every crop keeps in frame, as fractions of its width and height
+    # (0.5, 0.5: the centre). Set by a click on the image in the admin; pages crop with object-position.
+    hero_focal_x = models.FloatField(
+        "focal point, across", default=0.5, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    hero_focal_y = models.FloatField(
+        "focal point, down", default=0.5, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
 
     featured = models.BooleanField(default=False, help_text="Show at the top of the home page.")
     allow_comments = models.BooleanField(

@@ -197,6 +197,22 @@
     });
   }
 
+  // --- Focal point of the hero image: a click on the thumbnail sets it ---
+  Array.from(document.querySelectorAll("[data-focal-picker]")).forEach(function (picker) {
+    var image = picker.querySelector("img");
+    var marker = picker.querySelector(".reex-focal-marker");
+    image.addEventListener("click", function (event) {
+      var box = image.getBoundingClientRect();
+      var x = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
+      var y = Math.min(1, Math.max(0, (event.clientY - box.top) / box.height));
+      form.querySelector("[name=hero_focal_x]").value = x.toFixed(4);
+      form.querySelector("[name=hero_focal_y]").value = y.toFixed(4);
+      marker.style.left = (x * 100).toFixed(1) + "%";
+      marker.style.top = (y * 100).toFixed(1) + "%";
+      changed();
+    });
+  });
+
   // --- Wiring ---
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);

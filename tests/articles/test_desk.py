@@ -119,3 +119,22 @@ def test_autosave_of_a_new_article_and_discard(editor):
     ]
     assert client.post(url, {"_discard": "1"}).json() == {"discarded": True}
     assert ArticleAutosave.objects.count() == 0
+
+
+def test_focal_point_is_saved_from_the_form_validated_and_used_by_every_crop(editor):
+    article = make_article(title="Focal", status=S.DRAFT, full_brief=True)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    client = logged_in(editor)
+    bad = article_post_data(article=article, inlines=existing_rows(article), hero_focal_x="1.5", hero_focal_y="-1")
+    response = client.post(url, bad)
+    assert response.status_code == 200
+    assert "Ensure this value is less than or equal to 1.0." in response.content.decode()
+    good = article_post_data(article=article, inlines=existing_rows(article), hero_focal_x="0.3", hero_focal_y="0.2")
+    assert client.post(url, good).status_code == 302
+    article.refresh_from_db()
+    assert (article.hero_focal_x, article.hero_focal_y) == (0.3, 0.2)
+
+    from articles.templatetags.articles_reader import hero_position
+
+    assert hero_position(article) == "30.0% 20.0%"
+    assert hero_position(Article(hero_focal_x=7, hero_focal_y=-2)) == "100.0% 0.0%"

@@ -208,3 +208,75 @@ def test_leaving_with_unsaved_changes_asks_first(page, live_server):
     page.close(run_before_unload=True)
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
+
+
+def serve_media(page, media_root):
+    """Serve /media/ from MEDIA_ROOT to the browser (the test server serves static files only)."""
+
+    def handle(route):
+        path = media_root / route.request.url.split("/media/", 1)[1].split("?")[0]
+        if path.is_file():
+            route.fulfill(path=str(path))
+        else:
+            route.fulfill(status=404, body="")
+
+    page.route("**/media/**", handle)
+
+
+CROP_JS = """(img) => {
+  const box = img.getBoundingClientRect();
+  const [px, py] = getComputedStyle(img).objectPosition.split(" ").map((v) => parseFloat(v) / 100);
+  return {w: box.width, h: box.height, nw: img.naturalWidth, nh: img.naturalHeight, px, py};
+}"""
+
+
+def visible_region(m):
+    """The part of the image (fractions of its width and height) that object-fit: cover shows in the box."""
+    scale = max(m["w"] / m["nw"], m["h"] / m["nh"])
+    shown_w, shown_h = m["w"] / (m["nw"] * scale), m["h"] / (m["nh"] * scale)
+    left, top = (1 - shown_w) * m["px"], (1 - shown_h) * m["py"]
+    return (left, left + shown_w), (top, top + shown_h)
+
+
+def test_focal_point_set_on_a_portrait_image_stays_in_the_pages_crop(page, live_server, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from articles.images import make_renditions
+    from tests.articles.test_images import image_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    make_user(username="editor", password=PASSWORD, groups=["Editors"], is_staff=True)
+    name = default_storage.save("heroes/portrait.png", ContentFile(image_bytes("PNG", size=(600, 1200))))
+    article = make_article(title="A portrait hero", hero_alt="A standing figure", hero_credit="Source: test")
+    Article.objects.filter(pk=article.pk).update(hero_image=name, hero_renditions=make_renditions(name))
+    serve_media(page, tmp_path)
+
+    base = live_server.url
+    log_in(page, base, "editor", f"/admin/articles/article/{article.pk}/change/")
+    picker = page.locator("[data-focal-picker] img")
+    picker.wait_for()
+    box = picker.bounding_box()
+    assert box["height"] > box["width"]  # the whole portrait is shown to pick from
+    picker.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.1})
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    saved = Article.objects.get(pk=article.pk)
+    assert abs(saved.hero_focal_x - 0.5) < 0.02 and abs(saved.hero_focal_y - 0.1) < 0.02
+
+    # The list shows a thumbnail cropped the same way.
+    page.goto(f"{base}/admin/articles/article/")
+    assert page.locator("img.reex-hero-thumb").count() == 1
+
+    page.goto(f"{base}{saved.get_absolute_url()}")
+    hero = page.locator(".hero img")
+    hero.wait_for()
+    page.wait_for_timeout(300)
+    measured = hero.evaluate(CROP_JS)
+    # A srcset candidate's natural size is scaled by its density; its shape is the portrait's (1:2).
+    assert measured["nw"] > 0 and abs(measured["nh"] / measured["nw"] - 2) < 0.01
+    (x0, x1), (y0, y1) = visible_region(measured)
+    assert x0 <= saved.hero_focal_x <= x1 and y0 <= saved.hero_focal_y <= y1
+    # The negative case: the old centred crop would have cut the point off.
+    (_, _), (cy0, cy1) = visible_region({**measured, "px": 0.5, "py": 0.5})
+    assert not (cy0 <= saved.hero_focal_y <= cy1)
