@@ -5,7 +5,6 @@ Editors edit everything, publish, schedule and unpublish. The same rules (articl
 decide querysets, permissions, read-only fields, buttons and actions, and the services check them again.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
@@ -23,7 +22,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles.citations import source_apa_html
-from articles.desk_admin import DeskAdminMixin, hero_focal_picker_html, hero_thumbnail_html
+from articles.desk_admin import DeskAdminMixin, FocalPointField, hero_focal_picker_html, hero_thumbnail_html
 from articles.forms import ArticleAdminForm, AuthorAdminForm, PublishForm, SourceAdminForm, WorkflowForm
 from articles.models import (
     BRIEF_PARTS,
@@ -283,8 +282,7 @@ class ArticleAdmin(DeskAdminMixin, ShareLinksAdminMixin, ScaleAdminMixin, Versio
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in ("hero_focal_x", "hero_focal_y"):
-            # Set by a click on the thumbnail (static/js/article_desk.js), not typed.
-            kwargs["widget"] = forms.HiddenInput
+            return FocalPointField(label=db_field.verbose_name)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):

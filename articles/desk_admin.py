@@ -4,6 +4,7 @@ Mixed into ArticleAdmin (articles.admin). The page's script (static/js/article_d
 to these endpoints; they answer JSON or HTML and never change the article itself.
 """
 
+from django import forms
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -12,6 +13,23 @@ from django.utils.formats import date_format
 from articles import autosave, livepreview
 from articles.models import Article
 from articles.services import can_edit
+
+
+class FocalPointField(forms.FloatField):
+    """A focal-point coordinate, set by a click on the thumbnail (static/js/article_desk.js), not typed.
+
+    Optional: a form posted without it (an older page, a script) keeps the article's current value
+    (Django leaves omitted fields with a default alone), and an empty one means the centre.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=0.0, max_value=1.0, **kwargs)
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        return 0.5 if cleaned is None else cleaned
 
 
 class DeskAdminMixin:
