@@ -3,15 +3,20 @@
 // before leaving with unsaved changes. Loaded as a file: the admin keeps its strict CSP (no inline script).
 (function () {
   "use strict";
-  var configNode = document.getElementById("reex-desk-config");
+  var desk = document.getElementById("reex-desk");
   var form = document.getElementById("article_form");
-  if (!configNode || !form) return;
-  var config = JSON.parse(configNode.textContent);
-  var frame = document.getElementById("reex-desk-preview");
+  if (!desk || !form) return;
+  var config = JSON.parse(desk.dataset.deskConfig);
+  // Sandboxed (no scripts, an origin of its own): whatever the text holds, the preview cannot act.
+  var frame = document.createElement("iframe");
+  frame.id = "reex-desk-preview";
+  frame.title = "Live preview of the brief";
+  frame.setAttribute("sandbox", "");
+  desk.appendChild(frame);
   var gate = document.getElementById("reex-gate");
   var status = document.getElementById("reex-desk-status");
   var PREVIEW_DELAY = 600;
-  var AUTOSAVE_EVERY = Number(configNode.dataset.autosaveMs || 4000);
+  var AUTOSAVE_EVERY = Number(desk.dataset.autosaveMs || 4000);
   var dirty = false;
   var changedSinceAutosave = false;
   var submitting = false;

@@ -3,7 +3,7 @@
   "use strict";
   var source = document.getElementById("dashboard-charts");
   if (!source || typeof window.Chart === "undefined") return;
-  var data = JSON.parse(source.textContent);
+  var data = JSON.parse(source.dataset.charts);
   var styles = getComputedStyle(document.documentElement);
   var ink = styles.getPropertyValue("--body-fg").trim() || "#333";
   var accent = styles.getPropertyValue("--primary").trim() || "#417690";

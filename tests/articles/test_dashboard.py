@@ -44,7 +44,7 @@ def test_editor_sees_the_desk_with_exact_counts_oldest_review_first():
     assert titles(html, "panel-corrections") == ["Out yesterday"]
     for name, value in DIGEST_FIGURES.items():
         assert f'data-figure="{name}">{value}</dd>' in html
-    assert 'id="dashboard-charts" type="application/json"' in html
+    assert 'id="dashboard-charts" hidden data-charts="{&quot;briefs&quot;' in html
     assert "/static/vendor/chartjs/chart.umd.min.js" in html
     assert "<script>" not in html  # strict CSP: no inline script anywhere on the page
 
