@@ -9,10 +9,11 @@ parallel changes edit it, so it becomes a package split by model (articles/admin
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.forms.utils import pretty_name
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,11 +21,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import previews
 from articles.citations import source_apa_html
+from articles.desk_admin import DeskAdminMixin, FocalPointField, hero_focal_picker_html, hero_thumbnail_html
 from articles.doi_lookup import DoiLookupError, doi_lookup
 from articles.forms import ArticleAdminForm, AuthorAdminForm, PublishForm, SourceAdminForm, WorkflowForm
 from articles.models import (
@@ -51,6 +53,7 @@ from articles.services import (
     can_edit_any,
     can_publish,
 )
+from articles.sharing_admin import ShareLinksAdminMixin
 from reex.admin_paginator import ScaleAdminMixin
 
 S = Article.Status
@@ -89,6 +92,13 @@ MOVES = {
     "unpublish": ("Unpublish", article_unpublish),
     "return_to_draft": ("Return to draft", article_return_to_draft),
 }
+
+
+def _model_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return pretty_name(name)
 
 
 # --- Inlines, in the order the brief is read -----------------------------------------------------
@@ -205,7 +215,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
+class ArticleAdmin(DeskAdminMixin, ShareLinksAdminMixin, ScaleAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
@@ -216,7 +226,8 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
         (
             "Hero image",
             {
-                "fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"],
+                "fields": ["hero_image", "hero_thumbnail", "hero_alt", "hero_caption", "hero_credit"]
+                + ["hero_focal_x", "hero_focal_y"],
                 "description": "Optional. With an image, alt text and a credit are required before publishing.",
             },
         ),
@@ -232,7 +243,7 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
     ]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section"]
-    list_display = ["title", "status_column", "section", "byline", "published_at"]
+    list_display = ["hero_column", "title", "status_column", "section", "byline", "published_at"]
     list_display_links = ["title"]
     list_select_related = ["section"]
     list_filter = [StatusFilter, "section", AuthorFilter, TagFilter, "published_at", "featured"]
@@ -272,9 +283,14 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if can_publish(request.user):
-            return []
+            return ["hero_thumbnail"]
         # Writers file and write; when and how prominently it appears is the editors' call.
-        return ["published_at", "featured", "significant_update_at"]
+        return ["hero_thumbnail", "published_at", "featured", "significant_update_at"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("hero_focal_x", "hero_focal_y"):
+            return FocalPointField(label=db_field.verbose_name)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -291,6 +307,16 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
     def status_column(self, obj):
         return status_badge(obj)
 
+    @admin.display(description="hero")
+    def hero_column(self, obj):
+        return hero_thumbnail_html(obj, width=64, height=36)
+
+    @admin.display(description="image and focal point")
+    def hero_thumbnail(self, obj):
+        if obj is None or not obj.pk or not obj.hero_image:
+            return "Upload an image and save: its thumbnail appears here, to set the focal point."
+        return hero_focal_picker_html(obj)
+
     @admin.display(description="authors")
     def byline(self, obj):
         return ", ".join(b.author.name for b in obj.bylines.all())
@@ -301,6 +327,15 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Django names a changed field by its form label, and a field declared on the form (hero_image)
+        # has none, so history said "Changed hero_image". Give every such field its model's label first.
+        for each in [form, *(f for formset in formsets for f in formset.forms)]:
+            for name, field in each.fields.items():
+                if field.label is None:
+                    field.label = capfirst(_model_label(each._meta.model, name))
+        return super().construct_change_message(request, form, formsets, add)
 
     def save_formset(self, request, form, formset, change):
         # New rows without an explicit order go after the existing ones, in the order they were added.
@@ -316,6 +351,7 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article_refresh(article=form.instance)
+        self.desk_after_save(request, form.instance, was_new=not change)
 
     # --- change form ---
 
@@ -324,7 +360,13 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
         extra_context = extra_context or {}
         if article is not None:
             extra_context.update(self._workflow_context(request, article))
+            if can_edit(request.user, article):
+                extra_context.update(self.desk_context(request, article))
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **self.desk_context(request, None)}
+        return super().add_view(request, form_url, extra_context)
 
     def _workflow_context(self, request, article):
         opts = self.model._meta
@@ -340,6 +382,7 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
             if can_edit_any(request.user)
             else "",
             "live_url": article.get_absolute_url() if article.is_live else "",
+            **self.share_links_context(request, article),
         }
 
     # --- extra views: workflow moves, share links, revisions ---
@@ -349,7 +392,8 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/workflow/<str:move>/", wrap(self.workflow_view), name=f"{prefix}_workflow"),
-            path("<int:pk>/share/", wrap(self.share_view), name=f"{prefix}_share"),
+            *self.share_urls(prefix),
+            *self.desk_urls(prefix),
             path("<int:pk>/revisions/compare/", wrap(self.compare_view), name=f"{prefix}_compare"),
             path(
                 "<int:pk>/revisions/<int:version_id>/restore/",
@@ -379,6 +423,13 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
         if move not in MOVES:
             raise Http404("No such workflow move")
         article = self._article_or_404(request, pk)
+        # A page this user cannot use now is refused outright, not shown as a form that fails on submit.
+        # On POST only the role is checked here: a move that became impossible meanwhile (another editor
+        # published first) is refused by the service with its reason, on the form.
+        if request.method != "POST" and move not in article_moves_available(article=article, user=request.user):
+            raise PermissionDenied
+        if move in ("publish", "unpublish") and not can_publish(request.user):
+            raise PermissionDenied
         label, service = MOVES[move]
         form_class = PublishForm if move == "publish" else WorkflowForm
         form = form_class(request.POST or None)
@@ -412,23 +463,6 @@ class ArticleAdmin(ScaleAdminMixin, VersionAdmin):
             when = date_format(timezone.localtime(article.published_at), "j M Y, H:i T")
             return f"“{article.title}” is scheduled for {when}. It will appear on the site by itself then."
         return f"“{article.title}” is now {article.display_status.lower()}."
-
-    def share_view(self, request, pk):
-        article = self._article_or_404(request, pk)
-        if not can_edit_any(request.user):
-            raise PermissionDenied
-        link = expires = None
-        if request.method == "POST":
-            link, expires = previews.share_link(request, article)
-        context = self._context(
-            request,
-            article,
-            title=f"Share a preview: {article.title}",
-            link=link,
-            expires=expires,
-            max_age_days=previews.share_max_age().days,
-        )
-        return TemplateResponse(request, "admin/articles/article/share_link.html", context)
 
     def history_view(self, request, object_id, extra_context=None):
         article = self._article_or_404(request, object_id)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -310,6 +311,14 @@ class Article(models.Model):
         max_length=200, blank=True, help_text='Who made or owns the image, e.g. "Source: Wikipedia".'
     )
     hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # The point of the hero image that every crop keeps in frame, as fractions of its width and height
+    # (0.5, 0.5: the centre). Set by a click on the image in the admin; pages crop with object-position.
+    hero_focal_x = models.FloatField(
+        "focal point, across", default=0.5, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    hero_focal_y = models.FloatField(
+        "focal point, down", default=0.5, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
 
     featured = models.BooleanField(default=False, help_text="Show at the top of the home page.")
     allow_comments = models.BooleanField(
@@ -774,3 +783,88 @@ reversion.register(
 )
 for _part in BRIEF_PARTS:
     reversion.register(_part.model)
+
+
+# --- Share links for outside reviewers ------------------------------------------------------------
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def active(self):
+        """Links that open a preview now: neither revoked nor past their expiry."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ShareLink(models.Model):
+    """A preview link for someone without an account, one row per link so that each can be revoked.
+
+    Only a SHA-256 digest of the token is stored: a copy of the database does not open previews.
+    The link is shown once, when it is made (articles.sharing.share_link_create).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_links")
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The last characters of the token, so that editors can tell their links apart in the list.
+    token_hint = models.CharField(max_length=8, editable=False)
+    # Pinned: the reviewer reads this revision, whatever is edited later. Empty: always the latest text.
+    # CASCADE: if old revisions are pruned (deleterevisions), a link pinned to one stops working (404).
+    revision = models.ForeignKey(
+        "reversion.Revision", on_delete=models.CASCADE, null=True, blank=True, related_name="+", editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Share link …{self.token_hint} to {self.article}"
+
+    @property
+    def is_pinned(self) -> bool:
+        return self.revision_id is not None
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.expires_at <= timezone.now() else "active"
+
+
+# --- Autosave of the admin form ---------------------------------------------------------------------
+
+
+class ArticleAutosave(models.Model):
+    """The article form as one editor last typed it, saved every few seconds (articles.autosave).
+
+    Not a revision and not the article: the article row, its version and its revisions change only when
+    the editor saves the form, so an autosave never gets past the edit-conflict check. One per editor
+    and article (article empty: a new article not saved yet).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The posted form fields, name -> list of values (files are not kept).
+    data = models.JSONField(default=dict)
+    # The article's version the editor started from (the form's expected_version).
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "user"], condition=models.Q(article__isnull=False), name="autosave_one_per_article"
+            ),
+            models.UniqueConstraint(fields=["user"], condition=models.Q(article__isnull=True), name="autosave_one_new"),
+        ]
+
+    def __str__(self):
+        return f"Autosave of {self.article or 'a new article'} by {self.user}"

@@ -1,44 +1,23 @@
 """Previews of articles that readers cannot see yet.
 
 Staff open /preview/<pk>/ (writers only their own articles). An editor can hand an outside reviewer,
-who has no account, a signed link /preview/s/<token>/: the token is the article id signed with the
-SECRET_KEY and a timestamp, so it needs no table, cannot be forged or pointed at another article, and
-stops working after PREVIEW_LINK_MAX_AGE (7 days by default). Every preview is sent with never-cache
-headers and noindex, so no cache or search engine keeps an unpublished text.
+who has no account, a share link /preview/s/<token>/ (articles.sharing): one row per link, listed on
+the article's admin page, pinned to a revision or following the latest text, expiring, and revocable
+at once. Every preview is sent with never-cache headers and noindex, so no cache or search engine
+keeps an unpublished text.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core import signing
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST, require_safe
 
+from articles import sharing
 from articles.markdown import render_markdown
 from articles.models import Article
 from articles.services import can_edit_any
-
-SHARE_SALT = "articles.preview.share"
-DEFAULT_MAX_AGE = timedelta(days=7)
-
-
-def share_max_age() -> timedelta:
-    return getattr(settings, "PREVIEW_LINK_MAX_AGE", DEFAULT_MAX_AGE)
-
-
-def make_share_token(article) -> str:
-    return signing.TimestampSigner(salt=SHARE_SALT).sign(str(article.pk))
-
-
-def share_link(request, article) -> tuple[str, object]:
-    """(absolute URL, expiry time) of a new share link for `article`."""
-    url = request.build_absolute_uri(reverse("articles:preview_shared", kwargs={"token": make_share_token(article)}))
-    return url, timezone.now() + share_max_age()
 
 
 def _private(response):
@@ -47,10 +26,10 @@ def _private(response):
     return response
 
 
-def _render_preview(request, article):
+def _render_preview(request, article, *, note=""):
     from articles.views import render_article
 
-    return _private(render_article(request, article, preview=True))
+    return _private(render_article(request, article, preview=True, preview_note=note))
 
 
 def may_preview(user, article) -> bool:
@@ -66,21 +45,28 @@ def staff_preview(request, pk):
     return _render_preview(request, article)
 
 
+def _refusal(request, template, status):
+    return _private(render(request, f"admin/articles/{template}.html", status=status))
+
+
 @require_safe
 def shared_preview(request, token):
-    try:
-        pk = signing.TimestampSigner(salt=SHARE_SALT).unsign(token, max_age=share_max_age())
-    except signing.SignatureExpired:
-        return _private(render(request, "admin/articles/preview_link_expired.html", status=410))
-    except signing.BadSignature:
-        return _private(render(request, "admin/articles/preview_link_invalid.html", status=404))
-    article = Article.objects.filter(pk=pk).first()
-    if article is None:
-        return _private(render(request, "admin/articles/preview_link_invalid.html", status=404))
-    if article.is_live:
-        # Once it is out, the reviewer should read (and share) the real page.
-        return _private(redirect(article.get_absolute_url()))
-    return _render_preview(request, article)
+    link = sharing.share_link_for_token(token)
+    if link is None:
+        if sharing.is_retired_signed_link(token):
+            return _refusal(request, "preview_link_retired", 410)
+        return _refusal(request, "preview_link_invalid", 404)
+    if link.revoked_at is not None:
+        return _refusal(request, "preview_link_revoked", 404)
+    if link.expires_at <= timezone.now():
+        return _refusal(request, "preview_link_expired", 410)
+    note = sharing.share_link_note(link)
+    if link.is_pinned:
+        return _render_preview(request, sharing.pinned_article(link), note=note)
+    if link.article.is_live:
+        # Once it is out, the reviewer of the latest text should read (and share) the real page.
+        return _private(redirect(link.article.get_absolute_url()))
+    return _render_preview(request, link.article, note=note)
 
 
 # Longer than any brief field; a bigger body is not a preview request.

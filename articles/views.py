@@ -240,7 +240,7 @@ def _related(article):
     return list(queryset[:RELATED_COUNT])
 
 
-def render_article(request, article, *, preview=False) -> HttpResponse:
+def render_article(request, article, *, preview=False, preview_note="") -> HttpResponse:
     """The full article page. Also used by the staff preview (preview=True), which must never be cached or indexed."""
     if not hasattr(article, "brief_highlights"):
         article = with_brief(Article.objects.filter(pk=article.pk)).get()
@@ -250,6 +250,7 @@ def render_article(request, article, *, preview=False) -> HttpResponse:
         "article": article,
         "related": _related(article),
         "preview": preview,
+        "preview_note": preview_note,
         "jsonld": jsonld.article_graph(article),
         "meta": _meta(
             request,

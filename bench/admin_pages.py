@@ -27,6 +27,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 
 PAGES = {
+    "newsroom dashboard (admin index, editor)": "",
     "article changelist": "articles/article/",
     "article changelist, published filter": "articles/article/?status=published",
     "article changelist, search": "articles/article/?q=lynas",

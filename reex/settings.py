@@ -38,7 +38,12 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `PORT=9000 make run` serves on 9000: absolute links (feeds, Open Graph, JSON-LD, emails) must point there
+# too, so a SITE_URL left unset or at its development default follows PORT.
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+SITE_URL = envstr("SITE_URL", DEFAULT_SITE_URL).rstrip("/")
+if SITE_URL == DEFAULT_SITE_URL:
+    SITE_URL = f"http://127.0.0.1:{envint('PORT', 8000)}"
 SITE_NAME = envstr("SITE_NAME", "Rare Earth Exchanges")
 SITE_TAGLINE = envstr(
     "SITE_TAGLINE",

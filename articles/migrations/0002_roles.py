@@ -13,6 +13,8 @@ WRITERS = {
         ["add_article", "change_article", "view_article"]
         + [f"{action}_{model}" for model in ARTICLE_PARTS for action in ("add", "change", "delete", "view")]
         + ["view_correction", "view_section", "view_author", "add_source", "change_source", "view_source"]
+        # A new co-author is created from the byline row ("+"); changing or deleting authors stays with editors.
+        + ["add_author"]
         + ["view_transition"]
     ),
     "taggit": ["add_tag", "view_tag"],

@@ -119,3 +119,11 @@ def page_url(context, number):
         query.pop("page", None)
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else context["request"].path
+
+
+@register.filter
+def hero_position(article) -> str:
+    """The CSS object-position that keeps the hero's focal point in every crop (object-fit: cover)."""
+    x = min(max(float(getattr(article, "hero_focal_x", 0.5) or 0), 0.0), 1.0)
+    y = min(max(float(getattr(article, "hero_focal_y", 0.5) or 0), 0.0), 1.0)
+    return f"{x * 100:.1f}% {y * 100:.1f}%"
