@@ -47,6 +47,8 @@ def _cards(articles):
 
 # Page links shown either side of the current page.
 PAGE_WINDOW = 2
+# Past this many rows a page number is out of range without asking the database.
+MAX_LISTED_ROWS = 2**31
 
 
 class _ListPaginator(Paginator):
@@ -78,6 +80,9 @@ class _ListPaginator(Paginator):
             raise InvalidPage("That page number is not an integer") from exc
         if number < 1:
             raise EmptyPage("That page number is less than 1")
+        if number * self.per_page > MAX_LISTED_ROWS:
+            # No archive holds this many; and the count's LIMIT must stay within PostgreSQL's bigint.
+            raise EmptyPage("That page contains no results")
         return number
 
     @cached_property

@@ -66,3 +66,10 @@ def test_a_short_list_has_no_page_links(client):
     article = make_article(tags=["lonely"])
     assert _links(client.get(f"/section/{article.section.slug}/").content.decode()) == []
     assert _links(client.get("/tag/lonely/").content.decode()) == []
+
+
+@pytest.mark.parametrize("page", ["11", str(2**31), str(2**62), str(10**30)])
+def test_a_page_number_past_the_archive_is_a_404_however_large(client, listed, page):
+    """Regression: a page number whose row offset overflowed PostgreSQL's bigint was a 500."""
+    for url in ("/", *listed):
+        assert client.get(url, {"page": page}).status_code == 404
