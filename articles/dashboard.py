@@ -59,7 +59,7 @@ def writer_panels(user) -> dict:
 
 def editor_panels(*, now=None) -> dict:
     """The review queue (oldest first), the next 7 days' schedule, today's output, corrections, comments, digest."""
-    from comments.models import Comment
+    from comments.models import Comment, CommentReport
     from newsletter.models import Digest
 
     now = now or timezone.now()
@@ -89,6 +89,12 @@ def editor_panels(*, now=None) -> dict:
         "published_today": _panel(published_today),
         "corrections": _panel(corrections),
         "comments_pending": about_how_many(Comment.objects.filter(status=Comment.Status.PENDING)),
+        # Approved comments readers reported (comments.services sends one back to the queue past the
+        # editors' threshold); reports are few, so an exact count of distinct comments is cheap.
+        "comments_reported": CommentReport.objects.filter(comment__status=Comment.Status.APPROVED)
+        .values("comment")
+        .distinct()
+        .count(),
         "last_digest": digest,
     }
 

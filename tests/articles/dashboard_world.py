@@ -13,7 +13,7 @@ PASSWORD = "desk-pass-for-tests-123"
 
 
 def build_world() -> dict:
-    from comments.models import Comment
+    from comments.models import Comment, CommentReport
     from newsletter.models import Delivery, Digest, DigestArticle
 
     now = timezone.now()
@@ -48,12 +48,17 @@ def build_world() -> dict:
     Correction.objects.create(article=yesterday, date=timezone.localdate(now), text="The tonnage was 12 kt, not 21.")
     Correction.objects.create(article=old, date=timezone.localdate(now) - timedelta(days=30), text="Old fix.")
 
-    # Comments: three pending, two approved, one spam.
+    # Comments: three pending, two approved, one spam; readers reported the first approved one twice and
+    # the spam once (not counted: only approved comments are on show).
     statuses = ["pending"] * 3 + ["approved"] * 2 + ["spam"]
-    for n, status in enumerate(statuses):
+    comments = [
         Comment.objects.create(
             article=yesterday, name=f"Reader {n}", email=f"r{n}@example.org", body=f"Comment {n}", status=status
         )
+        for n, status in enumerate(statuses)
+    ]
+    for comment, reporter in ((comments[3], "a"), (comments[3], "b"), (comments[5], "a")):
+        CommentReport.objects.create(comment=comment, reporter_key=reporter * 64)
 
     # Subscribers: five confirmed, two pending; the last digest went to four of them, one failed.
     confirmed = [make_subscriber() for _ in range(5)]
@@ -82,6 +87,7 @@ EDITOR_COUNTS = {
     "panel-published-today": 2,
     "panel-corrections": 1,
     "panel-comments": 3,
+    "panel-reported": 1,
 }
 WRITER_COUNTS = {"panel-drafts": 2, "panel-returned": 1, "panel-in-review": 1}
 DIGEST_FIGURES = {"items": "2", "sent": "4", "failed": "1", "bounced": "0", "skipped": "0"}
