@@ -11,6 +11,8 @@ Speed at 100k articles comes from never reading a wide article row for a match:
   briefs found"), and the newest RANK_WINDOW come back in rank order (an article
   too old to be among them is still found by a narrower query or a filter);
 - the ten articles of the page are then loaded as cards by primary key;
+- one query counts, within the ranked matches (at most RANK_WINDOW), how many each section,
+  tag, source type and year has: the filters' "Policy (12)" (`search_facets`);
 - snippets are cut in Python from the ten shown articles' rendered text, and one
   SQL statement marks the matching words in their sentences.
 """
@@ -214,7 +216,7 @@ def search_facets(ids, *, tag=None, year=None) -> dict[str, list[FacetOption]]:
             found["kind"][value] = count
         else:
             found[facet].append(FacetOption(value, label or value, count))
-    tags = sorted(found["tag"], key=lambda option: (-option.count, option.label))
+    tags = sorted(found["tag"], key=lambda option: (-option.count, option.label.casefold()))
     if tag and tag not in {option.value for option in tags}:
         tags.append(FacetOption(tag, tag, 0))
     years = sorted(found["year"], key=lambda option: option.value, reverse=True)
