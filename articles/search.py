@@ -2,7 +2,8 @@
 
 Weights: A = title; B = standfirst and highlights; C = the rest of the brief
 (intro, findings, free sections, signals, limitations, bottom line) and the
-cited sources. The vector is stored in `Article.search_vector` (GIN-indexed)
+cited sources (title, authors without the "org: " marker, container, publisher, issuing
+organisation, year, DOI). The vector is stored in `Article.search_vector` (GIN-indexed)
 and refreshed after every save of an article and its parts, so a search never
 computes vectors at query time.
 
@@ -24,6 +25,8 @@ from django.db import connection, transaction
 from django.db.models import Value
 from django.utils.html import strip_tags
 
+from articles.source_types import ORG_MARKER
+
 SEARCH_CONFIG = "reex_english"
 # Words shorter than this are not worth correcting; longer ones are not words.
 WORD_LENGTHS = (3, 40)
@@ -41,13 +44,22 @@ def _document(article) -> dict[str, str]:
     rest += [f"{lim.label} {lim.text}" for lim in article.limitations.all()]
     for citation in article.citations.select_related("source"):
         source = citation.source
-        rest.append(f"{source.title} {source.authors} {source.container} {source.year or ''} {source.doi or ''}")
+        rest.append(
+            f"{source.title} {_authors_text(source.authors)} {source.container} {source.publisher} "
+            f"{source.institution} {source.year or ''} {source.doi or ''}"
+        )
     tags = [tag.name for tag in article.tags.all()]
     return {
         "A": article.title,
         "B": " ".join([article.standfirst, *highlights]),
         "C": " ".join([*rest, *tags]),
     }
+
+
+def _authors_text(authors: str) -> str:
+    # "org: U.S. Geological Survey" is stored so exports can tell an organisation from a person;
+    # the marker is not a word of the work's, so it is not indexed (nor offered by "Did you mean").
+    return " ".join(ORG_MARKER.sub("", line.strip()) for line in authors.splitlines())
 
 
 def refresh_search_vector(article) -> None:
@@ -89,7 +101,9 @@ _DOCUMENT_SQL = """
         (SELECT string_agg(s.heading || ' ' || s.body, ' ') FROM articles_briefsection s WHERE s.article_id = a.id),
         (SELECT string_agg(s.text, ' ') FROM articles_signal s WHERE s.article_id = a.id),
         (SELECT string_agg(l.label || ' ' || l.text, ' ') FROM articles_limitation l WHERE l.article_id = a.id),
-        (SELECT string_agg(concat_ws(' ', src.title, src.authors, src.container), ' ')
+        (SELECT string_agg(concat_ws(' ', src.title,
+                                     regexp_replace(src.authors, '^[[:blank:]]*org:[[:blank:]]*', '', 'gin'),
+                                     src.container, src.publisher, src.institution), ' ')
            FROM articles_citation c JOIN articles_source src ON src.id = c.source_id WHERE c.article_id = a.id),
         (SELECT string_agg(t.name, ' ') FROM taggit_taggeditem ti JOIN taggit_tag t ON t.id = ti.tag_id
           WHERE ti.object_id = a.id AND ti.content_type_id = %s))

@@ -11,6 +11,8 @@ Speed at 100k articles comes from never reading a wide article row for a match:
   briefs found"), and the newest RANK_WINDOW come back in rank order (an article
   too old to be among them is still found by a narrower query or a filter);
 - the ten articles of the page are then loaded as cards by primary key;
+- one query counts, within the ranked matches (at most RANK_WINDOW), how many each section,
+  tag, source type and year has: the filters' "Policy (12)" (`search_facets`);
 - snippets are cut in Python from the ten shown articles' rendered text, and one
   SQL statement marks the matching words in their sentences.
 """
@@ -18,19 +20,20 @@ Speed at 100k articles comes from never reading a wide article row for a match:
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import OuterRef
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.models import Article, BriefSection, Finding, Highlight, Limitation, Section, Signal
+from articles.models import Article, BriefSection, Citation, Finding, Highlight, Limitation, Section, Signal, Source
 from articles.queries import with_bylines
 from articles.search import SEARCH_CONFIG, WORD_LENGTHS
 
@@ -53,6 +56,9 @@ class SearchForm(forms.Form):
         queryset=Section.objects.all(), to_field_name="slug", required=False, empty_label="All sections"
     )
     tag = forms.SlugField(required=False, label="Tag")
+    kind = forms.ChoiceField(
+        choices=[("", "All source types"), *Source.Kind.choices], required=False, label="Source type"
+    )
     year = forms.IntegerField(required=False, min_value=1900, max_value=2999, label="Year")
     date_from = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d"]
@@ -84,20 +90,22 @@ class SearchForm(forms.Form):
 
     def filters(self) -> dict:
         data = self.cleaned_data
-        return {name: data.get(name) for name in ("section", "tag", "year", "date_from", "date_to")}
+        return {name: data.get(name) or None for name in ("section", "tag", "kind", "year", "date_from", "date_to")}
 
 
 def _query(q):
     return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
 
 
-def search_matches(q, *, section=None, tag=None, year=None, date_from=None, date_to=None):
+def search_matches(q, *, section=None, tag=None, kind=None, year=None, date_from=None, date_to=None):
     """Published articles matching `q` and the filters: the bare set (no ranking, no cards)."""
     matches = Article.objects.published().filter(search_vector=_query(q))
     if section is not None:
         matches = matches.filter(section=section)
     if tag:
         matches = matches.filter(tags__slug=tag)
+    if kind:
+        matches = matches.filter(Exists(Citation.objects.filter(article=OuterRef("pk"), source__kind=kind)))
     if year:
         matches = matches.filter(published_at__year=year)
     if date_from:
@@ -107,12 +115,15 @@ def search_matches(q, *, section=None, tag=None, year=None, date_from=None, date
     return matches
 
 
-def search_ranked_ids(q, *, section=None, tag=None, year=None, date_from=None, date_to=None, cap=RANK_WINDOW):
+def search_ranked_ids(
+    q, *, section=None, tag=None, kind=None, year=None, date_from=None, date_to=None, cap=RANK_WINDOW
+):
     """(number of matches up to cap + 1, ids of the newest `cap` matches in rank order): one query.
 
     The rank is the title and standfirst's (weights A and B), then the newest first; an article
     matched only in the body ranks by date. Reads the narrow `articles_searchentry` through the
-    SQL function `articles_search_ranked` (articles/migrations/0009_search_entry.py), which
+    SQL function `articles_search_ranked` (articles/migrations/0009_search_entry.py, with the
+    source-type filter of 0011_search_source_kind_filter.py), which
     applies the same "published" rule as `Article.objects.published()`: status published and a
     publication time that has passed (tests/perf/test_search_plan.py checks they agree).
     """
@@ -123,7 +134,7 @@ def search_ranked_ids(q, *, section=None, tag=None, year=None, date_from=None, d
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT article_id, by_date FROM articles_search_ranked("
-            "websearch_to_tsquery(%s::regconfig, %s), %s, %s, %s, %s, %s, %s, %s) ORDER BY by_rank",
+            "websearch_to_tsquery(%s::regconfig, %s), %s, %s, %s, %s, %s, %s, %s, %s) ORDER BY by_rank",
             [
                 SEARCH_CONFIG,
                 q,
@@ -134,10 +145,89 @@ def search_ranked_ids(q, *, section=None, tag=None, year=None, date_from=None, d
                 ends,
                 tag_type,
                 tag or None,
+                kind or None,
             ],
         )
         rows = cursor.fetchall()
     return len(rows), [pk for pk, by_date in rows if by_date <= cap]
+
+
+# --- Filters with counts ----------------------------------------------------------------------
+
+# The tag filter lists the tags most frequent among the matches, not every tag of the archive.
+TAG_OPTIONS = 30
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+
+
+# Counted within `ids`, the matches the reader can page through (at most RANK_WINDOW, newest
+# first): bounded work whatever the archive's size. Only published articles are ever in `ids`, so a
+# draft's section, tag or source never adds to a count. Every section is listed, also with 0: the
+# page reads its section choices from here instead of a query of its own.
+_FACETS_SQL = """
+    WITH m AS (
+        SELECT e.article_id, e.section_id, e.published_at FROM articles_searchentry e
+         WHERE e.article_id = ANY(%(ids)s::int[])
+    )
+    SELECT 'section', s.slug, s.name, count(m.article_id), s."order" AS position
+      FROM articles_section s LEFT JOIN m ON m.section_id = s.id GROUP BY s.id
+    UNION ALL
+    (SELECT 'tag', t.slug, t.name, count(DISTINCT m.article_id), 0
+      FROM m JOIN taggit_taggeditem ti ON ti.object_id = m.article_id AND ti.content_type_id = %(tag_type)s
+      JOIN taggit_tag t ON t.id = ti.tag_id
+     GROUP BY t.id ORDER BY 4 DESC, t.name LIMIT %(tag_limit)s)
+    UNION ALL
+    SELECT 'kind', src.kind, '', count(DISTINCT m.article_id), 0
+      FROM m JOIN articles_citation c ON c.article_id = m.article_id JOIN articles_source src ON src.id = c.source_id
+     GROUP BY src.kind
+    UNION ALL
+    SELECT 'year', extract(year FROM m.published_at AT TIME ZONE %(tz)s)::int::text, '', count(*), 0
+      FROM m GROUP BY 2
+"""
+
+
+def search_facets(ids, *, tag=None, year=None) -> dict[str, list[FacetOption]]:
+    """The options of the section, tag, source type and year filters, each with its number of `ids`: one query.
+
+    Sections and source types are listed whole (0 where nothing matches); tags (the TAG_OPTIONS
+    most frequent) and years only where something matches, plus the chosen `tag` and `year`.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FACETS_SQL,  # noqa: S608 -- constant; every value is a parameter
+            {
+                "ids": list(ids),
+                "tag_type": ContentType.objects.get_for_model(Article).pk,
+                "tag_limit": TAG_OPTIONS,
+                "tz": timezone.get_current_timezone_name(),
+            },
+        )
+        rows = cursor.fetchall()
+    found = {"section": [], "tag": [], "kind": {}, "year": []}
+    for facet, value, label, count, _position in sorted(rows, key=lambda row: (row[4], row[2])):
+        if facet == "kind":
+            found["kind"][value] = count
+        else:
+            found[facet].append(FacetOption(value, label or value, count))
+    tags = sorted(found["tag"], key=lambda option: (-option.count, option.label.casefold()))
+    if tag and tag not in {option.value for option in tags}:
+        tags.append(FacetOption(tag, tag, 0))
+    years = sorted(found["year"], key=lambda option: option.value, reverse=True)
+    if year and str(year) not in {option.value for option in years}:
+        years = sorted([*years, FacetOption(str(year), str(year), 0)], key=lambda o: o.value, reverse=True)
+    return {
+        "section": found["section"],
+        "tag": tags,
+        "kind": [FacetOption(value, label, found["kind"].get(value, 0)) for value, label in Source.Kind.choices],
+        "year": years,
+    }
 
 
 def _bounds(*, year, date_from, date_to):

@@ -28,9 +28,11 @@ from articles.queries import attach_all, attach_brief, with_brief, with_bylines
 from articles.search_query import (
     RANK_WINDOW,
     SUGGEST_BELOW,
+    FacetOption,
     SearchForm,
     attach_snippets,
     search_cards,
+    search_facets,
     search_ranked_ids,
     search_suggestion,
 )
@@ -464,10 +466,29 @@ def _search_page_number(raw, paginator) -> int | None:
     return None if raw is not None and str(wanted) == raw else wanted
 
 
+def _search_filters_described(form, facets) -> list[str]:
+    """The filters in force, in words ("in Policy", "tagged russia"), for the "nothing matched" message."""
+    data, described = form.cleaned_data, []
+    if data.get("section"):
+        described.append(f"in {data['section'].name}")
+    if data.get("tag"):
+        label = next((o.label for o in facets["tag"] if o.value == data["tag"]), data["tag"])
+        described.append(f"tagged {label}")
+    if data.get("kind"):
+        described.append(f"citing a source of type “{dict(form.fields['kind'].choices)[data['kind']]}”")
+    if data.get("year"):
+        described.append(f"from {data['year']}")
+    if data.get("date_from"):
+        described.append(f"published from {data['date_from']:%-d %B %Y}")
+    if data.get("date_to"):
+        described.append(f"published to {data['date_to']:%-d %B %Y}")
+    return described
+
+
 @require_safe
 def search(request):
     form = SearchForm(request.GET or None)
-    page = suggestion = matches_found = None
+    page = suggestion = matches_found = facets = None
     if form.is_valid() and form.has_words():
         q, filters = form.cleaned_data["q"], form.filters()
         matches_found, ranked_ids = search_ranked_ids(q, **filters)
@@ -483,6 +504,7 @@ def search(request):
             return redirect(f"{request.path}?{query.urlencode()}")
         page = paginator.page(corrected or int(raw))
         page.object_list = attach_snippets(search_cards(page.object_list), q)
+        facets = search_facets(ranked_ids, tag=filters["tag"], year=filters["year"])
         if matches_found < SUGGEST_BELOW:
             suggestion = search_suggestion(q, **filters)
     query = form.data.get("q", "") if form.is_bound else ""
@@ -491,8 +513,13 @@ def search(request):
         "articles/article_search.html",
         {
             "form": form,
-            # One query for the section filter (the form field's own choices would cost two).
-            "section_choices": list(Section.objects.only("name", "slug")),
+            # The section filter's options: from the counting query when there is one, else one query
+            # (the form field's own choices would cost two).
+            "section_choices": facets["section"]
+            if facets
+            else [FacetOption(s.slug, s.name, None) for s in Section.objects.only("name", "slug")],
+            "facets": facets,
+            "active_filters": _search_filters_described(form, facets) if page is not None else [],
             "page_obj": page,
             "matches_found": matches_found,
             "more_than_window": matches_found is not None and matches_found > RANK_WINDOW,

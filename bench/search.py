@@ -84,7 +84,18 @@ def main() -> None:
         cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'articles_search_ranked'")
         body = cursor.fetchone()[0]
     for n, name in enumerate(
-        ["query", "visible_at", "max_rows", "in_section", "starts", "ends", "tag_content_type", "tag_slug"], 1
+        [
+            "query",
+            "visible_at",
+            "max_rows",
+            "in_section",
+            "starts",
+            "ends",
+            "tag_content_type",
+            "tag_slug",
+            "source_kind",
+        ],
+        1,
     ):
         body = re.sub(rf"\b{name}\b", f"${n}", body)
 
@@ -117,12 +128,12 @@ def main() -> None:
             cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0")
             cursor.execute("DEALLOCATE ALL")
             cursor.execute(
-                "PREPARE ranked(tsquery, timestamptz, integer, integer, timestamptz, timestamptz, integer, text) AS "
+                "PREPARE ranked(tsquery, timestamptz, integer, integer, timestamptz, timestamptz, integer, text, text) AS "
                 + body
             )
             cursor.execute(
                 "EXPLAIN (ANALYZE, BUFFERS) EXECUTE ranked(websearch_to_tsquery(%s::regconfig, %s), now(), %s, "
-                "NULL, NULL, NULL, NULL, NULL)",
+                "NULL, NULL, NULL, NULL, NULL, NULL)",
                 [SEARCH_CONFIG, q, RANK_WINDOW + 1],
             )
             plan = "\n".join(row[0] for row in cursor.fetchall())

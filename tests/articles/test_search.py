@@ -1,15 +1,15 @@
 """Search: full text on the stored vector, websearch syntax, ranking, snippets, filters, and bad input."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Citation, Source
 from articles.search import refresh_search_vector
 from tests.articles.reader_data import RUSSIA_TITLE, make_russia_brief
 from tests.articles.test_views import hidden_articles
-from tests.factories import make_article, make_section
+from tests.factories import make_article, make_section, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def test_filters_by_section_tag_and_date(client):
     )
     by_section = client.get("/search/?q=magnet&section=policy")
     assert titles(by_section) == ["Magnet tariffs old"]
-    assert '<option value="policy" selected>Policy</option>' in by_section.content.decode()
+    assert '<option value="policy" selected>Policy (1)</option>' in by_section.content.decode()
     assert titles(client.get("/search/?q=magnet&tag=trade")) == ["Magnet tariffs new"]
     since = (timezone.now() - timedelta(days=10)).date().isoformat()
     assert titles(client.get(f"/search/?q=magnet&date_from={since}")) == ["Magnet tariffs new"]
@@ -311,3 +311,155 @@ def test_a_correct_query_gets_no_suggestion(client):
     response = client.get("/search/?q=separation")
     assert response.context["suggestion"] is None
     assert "Did you mean" not in response.content.decode()
+
+
+# --- Filters with counts (section, tag, source type, year) -------------------------------------
+
+
+def cite(article, **source_fields):
+    Citation.objects.create(
+        article=article, position=Citation.objects.filter(article=article).count(), source=make_source(**source_fields)
+    )
+    refresh_search_vector(article)
+
+
+def options(response, facet):
+    return {option.value: option.count for option in response.context["facets"][facet]}
+
+
+@pytest.fixture
+def faceted_archive():
+    """Five published "cobalt" briefs, one that does not match, and a draft that matches."""
+    policy, markets = make_section(name="Policy", slug="policy"), make_section(name="Markets", slug="markets")
+    make_section(name="Empty", slug="empty")
+    a = indexed(title="Cobalt policy one", section=policy, tags=["DRC", "Tariffs"])
+    this_year = timezone.localtime(a.published_at).year
+    last_year = timezone.make_aware(datetime(this_year - 1, 6, 15, 12))
+    b = indexed(title="Cobalt policy two", section=policy, tags=["DRC"], published_at=last_year)
+    c = indexed(title="Cobalt markets one", section=markets, tags=["Prices"], published_at=a.published_at)
+    d = indexed(title="Cobalt markets two", section=markets, tags=["DRC"], published_at=last_year)
+    e = indexed(title="Cobalt markets three", section=markets, tags=[], published_at=a.published_at)
+    indexed(title="Lithium policy", section=policy, tags=["DRC"])
+    cite(a, kind="report", title="Cobalt report A", container="")
+    cite(a, kind="report", title="Cobalt report A2", container="")  # two reports: one article, counted once
+    cite(b, kind="dataset", title="Cobalt data")
+    cite(c, kind="report", title="Cobalt report C")
+    cite(d)  # the factory's journal article
+    del e
+    draft_section = make_section(name="Drafts only", slug="drafts-only")
+    draft = indexed(
+        title="Cobalt secret", section=draft_section, tags=["Secret tag", "DRC"], status=Article.Status.DRAFT
+    )
+    cite(draft, kind="standard", title="Cobalt standard")
+    return this_year
+
+
+def test_filters_show_how_many_matches_each_option_has(client, faceted_archive):
+    this_year = faceted_archive
+    response = client.get("/search/?q=cobalt")
+    assert response.context["matches_found"] == 5
+    assert options(response, "section") == {"policy": 2, "markets": 3, "empty": 0, "drafts-only": 0}
+    assert options(response, "tag") == {"drc": 3, "tariffs": 1, "prices": 1}
+    assert [o.value for o in response.context["facets"]["tag"]] == ["drc", "prices", "tariffs"]
+    kinds = options(response, "kind")
+    assert {k: n for k, n in kinds.items() if n} == {"report": 2, "dataset": 1, "journal_article": 1}
+    assert kinds["standard"] == 0  # cited only by the draft
+    assert len(kinds) == len(Source.Kind.choices)
+    assert options(response, "year") == {str(this_year): 3, str(this_year - 1): 2}
+    html = response.content.decode()
+    assert '<option value="policy">Policy (2)</option>' in html
+    assert '<option value="drc">DRC (3)</option>' in html
+    assert '<option value="report">Report (2)</option>' in html
+    assert f'<option value="{this_year - 1}">{this_year - 1} (2)</option>' in html
+    assert "Secret" not in html and "secret-tag" not in html
+
+
+def test_counts_follow_the_other_filters_and_the_form_keeps_them(client, faceted_archive):
+    this_year = faceted_archive
+    response = client.get(f"/search/?q=cobalt&section=markets&year={this_year - 1}")
+    assert titles(response) == ["Cobalt markets two"]
+    assert options(response, "section") == {"policy": 0, "markets": 1, "empty": 0, "drafts-only": 0}
+    assert options(response, "tag") == {"drc": 1}
+    assert options(response, "year") == {str(this_year - 1): 1}
+    html = response.content.decode()
+    assert '<option value="markets" selected>Markets (1)</option>' in html
+    assert f'<option value="{this_year - 1}" selected>{this_year - 1} (1)</option>' in html
+    assert 'name="q" id="id_q" value="cobalt"' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("kind=report", ["Cobalt markets one", "Cobalt policy one"]),
+        ("kind=dataset", ["Cobalt policy two"]),
+        ("kind=report&section=policy", ["Cobalt policy one"]),
+        ("kind=report&tag=drc", ["Cobalt policy one"]),
+    ],
+)
+def test_source_type_filter(client, faceted_archive, query, expected):
+    response = client.get(f"/search/?q=cobalt&{query}")
+    assert sorted(titles(response)) == expected
+    assert response.context["matches_found"] == len(expected)
+    assert sum(options(response, "year").values()) == len(expected)
+
+
+def test_a_filter_without_matches_says_so_and_offers_the_search_without_it(client, faceted_archive):
+    response = client.get("/search/?q=cobalt&kind=standard&tag=prices&year=2001")
+    assert response.status_code == 200
+    assert titles(response) == []
+    html = response.content.decode()
+    assert "0 briefs found" in html
+    assert "Nothing matched “cobalt” tagged prices, citing a source of type “Standard”, from 2001." in html
+    assert '<a href="?q=cobalt">Search “cobalt” without filters</a>' in html
+    # The chosen options stay chosen, with their (zero) counts.
+    assert '<option value="standard" selected>Standard (0)</option>' in html
+    assert '<option value="2001" selected>2001 (0)</option>' in html
+    assert '<option value="prices" selected>prices (0)</option>' in html
+
+
+def test_an_unknown_source_type_is_explained(client):
+    response = client.get("/search/?q=cobalt&kind=podcast")
+    assert response.status_code == 200
+    assert "Select a valid choice. podcast is not one of the available choices." in response.content.decode()
+
+
+def test_filters_are_labelled_controls(client, faceted_archive):
+    html = client.get("/search/?q=cobalt").content.decode()
+    for name, label in [("section", "Section"), ("tag", "Tag"), ("kind", "Source type"), ("year", "Year")]:
+        assert f'<label class="form-label" for="id_{name}">{label}</label>' in html
+        assert f'name="{name}" id="id_{name}"' in html
+
+
+# --- The cited sources' publisher and issuing organisation are searchable -------------------------
+
+
+def test_a_search_for_the_issuing_organisation_or_publisher_finds_the_brief(client):
+    brief = indexed(title="Gallium export controls")
+    cite(
+        brief,
+        kind="report",
+        title="Mineral commodity summaries",
+        authors="org: Geoscience Australia",
+        container="",
+        publisher="Østfold Forlag",
+        institution="Bundesanstalt für Geowissenschaften und Rohstoffe",
+    )
+    indexed(title="Unrelated brief")
+    assert titles(client.get("/search/?q=Bundesanstalt Geowissenschaften")) == ["Gallium export controls"]
+    assert titles(client.get("/search/?q=ostfold forlag")) == ["Gallium export controls"]
+    assert titles(client.get("/search/?q=geoscience australia")) == ["Gallium export controls"]
+    # The marker is not a word of the source: "org" finds nothing.
+    assert titles(client.get("/search/?q=org")) == []
+
+
+def test_the_vocabulary_rebuild_reads_publisher_and_institution_without_the_org_marker(client):
+    from articles.search import search_vocabulary_rebuild
+
+    brief = indexed(title="Gallium export controls")
+    cite(brief, kind="report", authors="org: Geoscience Australia", institution="Bundesanstalt", container="")
+    search_vocabulary_rebuild()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word FROM articles_searchword WHERE word IN ('bundesanstalt', 'geoscience', 'org')")
+        assert sorted(row[0] for row in cursor.fetchall()) == ["bundesanstalt", "geoscience"]

@@ -117,6 +117,7 @@ def test_fast_path_gives_the_same_results_as_a_plain_full_scan():
         ("Lynas OR Iluka", {}),
         ("separation", {"section": section}),
         ("separation", {"year": year}),
+        ("separation", {"kind": "journal_article"}),
     ]
     window = 300
     sizes = []
