@@ -123,7 +123,7 @@ def search_ranked_ids(
     The rank is the title and standfirst's (weights A and B), then the newest first; an article
     matched only in the body ranks by date. Reads the narrow `articles_searchentry` through the
     SQL function `articles_search_ranked` (articles/migrations/0009_search_entry.py, with the
-    source-type filter of 0011_search_source_kind_filter.py), which
+    source-type filter of 0014_search_source_kind_filter.py), which
     applies the same "published" rule as `Article.objects.published()`: status published and a
     publication time that has passed (tests/perf/test_search_plan.py checks they agree).
     """

@@ -65,6 +65,6 @@ CREATE FUNCTION articles_search_ranked({PARAMETERS_0009}
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0010_article_featured_pub_idx")]
+    dependencies = [("articles", "0013_article_hero_focal_point")]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]
