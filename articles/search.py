@@ -131,7 +131,7 @@ def search_vocabulary_rebuild() -> int:
                    regexp_split_to_table({_DOCUMENT_SQL}, '[^[:alpha:]]+') AS w
              WHERE a.id IN ({ids_sql}) AND length(w) BETWEEN %s AND %s
             ON CONFLICT DO NOTHING
-            """,  # noqa: S608 -- constant SQL and Django's own; every value is a parameter
+            """,  # noqa: S608 -- constant SQL and Django's own; every value is a parameter  # nosec B608
             [content_type, *ids_params, *WORD_LENGTHS],
         )
         cursor.execute("SELECT count(*) FROM articles_searchword")

@@ -226,7 +226,7 @@ class DeliveryQuerySet(models.QuerySet):
         table, subscribers = Delivery._meta.db_table, Subscriber._meta.db_table
         # Table names come from the models, never from input; values are parameters.
         sql = (
-            f"INSERT INTO {table} (digest_id, subscriber_id, status, attempts, claimed_by, last_error, created_at) "  # noqa: S608
+            f"INSERT INTO {table} (digest_id, subscriber_id, status, attempts, claimed_by, last_error, created_at) "  # noqa: S608  # nosec B608
             f"SELECT %s, id, %s, 0, '', '', now() FROM {subscribers} WHERE status = %s "
             "ORDER BY id ON CONFLICT DO NOTHING"
         )

@@ -96,7 +96,8 @@ def _date_range(queryset, field_name, kind, *, datetimes):
 
         sql, params = queryset.order_by().values_list(field_name).query.sql_with_params()
         with connections[queryset.db].cursor() as cursor:
-            cursor.execute(f"SELECT MIN(v), MAX(v) FROM ({sql} OFFSET 0) AS matches(v)", params)  # noqa: S608
+            # Django's own SQL for the queryset, its values as parameters.
+            cursor.execute(f"SELECT MIN(v), MAX(v) FROM ({sql} OFFSET 0) AS matches(v)", params)  # noqa: S608  # nosec B608
             first, last = cursor.fetchone()
     else:
         bounds = queryset.order_by().aggregate(first=Min(field_name), last=Max(field_name))
@@ -212,4 +213,4 @@ def matches_first(queryset, searched):
     from django.db.models.expressions import RawSQL
 
     sql, params = searched.order_by().values("pk").query.sql_with_params()
-    return queryset.filter(pk__in=RawSQL(f"{sql} OFFSET 0", params))  # noqa: S611 -- Django's own SQL
+    return queryset.filter(pk__in=RawSQL(f"{sql} OFFSET 0", params))  # noqa: S611  # nosec B611 -- Django's own SQL

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 from functools import cache as memoize
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -134,9 +134,12 @@ def _retry_after(headers) -> float | None:
 
 def _http(method: str, url: str, *, headers: dict, body: bytes | None = None, timeout: float) -> tuple[int, bytes]:
     """One HTTP request; (status, body) for any answer, PurgeError when there is none."""
-    request = urllib.request.Request(url, data=body, method=method, headers=headers)  # noqa: S310 (configured URLs)
+    if urlsplit(url).scheme not in ("http", "https"):
+        # Purge URLs come from settings; anything but HTTP(S) (file:, ftp:) is a configuration error.
+        raise PurgeError(f"not an http(s) URL: {url!r}", permanent=True)
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)  # noqa: S310 (checked above)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310  # nosec B310 (http(s) only)
             return answer.status, answer.read()
     except urllib.error.HTTPError as error:
         payload = error.read()

@@ -346,3 +346,11 @@ def test_what_each_change_purges(fake, settings, django_capture_on_commit_callba
         ["lists nav"],  # a section: every page's menu
         ["lists nav"],  # an author: author boxes everywhere
     ]
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/purge", "gopher://127.0.0.1/"])
+def test_a_purge_url_that_is_not_http_is_refused_without_opening_it(url):
+    with pytest.raises(edge.PurgeError) as refused:
+        edge._http("PURGE", url, headers={}, timeout=1)
+    assert refused.value.permanent is True
+    assert "not an http(s) URL" in str(refused.value)
