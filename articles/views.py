@@ -2,28 +2,29 @@
 
 Every read starts from `Article.objects.published()`, so drafts, articles in
 review, unpublished and scheduled articles never reach a reader page.
+
+The archive is in articles/archive.py, a source's page and the citation files in articles/citing.py.
+What stays (~430 lines) is the home page, the article page and the lists and search that share this
+module's paginator and page metadata; splitting them would scatter one set of helpers.
 """
 
-import json
-from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
-from articles import citations, jsonld
-from articles.models import Article, ArticleAuthor, Author, Section, SlugRedirect, Source
+from articles import jsonld
+from articles.models import Article, ArticleAuthor, Author, Section, SlugRedirect
 from articles.queries import attach_all, attach_brief, with_brief, with_bylines
 from articles.search_query import (
     RANK_WINDOW,
@@ -347,111 +348,6 @@ def author_detail(request, slug):
             ),
         },
     )
-
-
-@require_safe
-def archive_index(request):
-    months = (
-        Article.objects.published()
-        .annotate(month=TruncMonth("published_at"))
-        .order_by()
-        .values("month")
-        .annotate(count=Count("id"))
-        .order_by("-month")
-    )
-    return render(
-        request,
-        "articles/article_archive.html",
-        {
-            "months": months,
-            "meta": _meta(request, title="Archive", description=f"Every brief {settings.SITE_NAME} has published."),
-        },
-    )
-
-
-@require_safe
-def archive_month(request, year, month):
-    try:
-        start = timezone.make_aware(datetime(year, month, 1))
-        end = timezone.make_aware(datetime(year + (month == 12), month % 12 + 1, 1))
-    # A year beyond a C int overflows rather than failing validation; both mean "no such month".
-    except (ValueError, OverflowError) as exc:
-        raise Http404("No such month") from exc
-    page = _paginate(request, Article.objects.published().filter(published_at__gte=start, published_at__lt=end))
-    if not page.paginator.count:
-        raise Http404("Nothing was published that month")
-    label = start.strftime("%B %Y")
-    return render(
-        request,
-        "articles/article_archive_month.html",
-        {
-            "month": start,
-            "page_obj": page,
-            "meta": _meta(request, title=f"Archive: {label}", description=f"Briefs published in {label}.", page=page),
-        },
-    )
-
-
-def _cited_source(pk) -> Source:
-    """A source a reader may see: one cited by at least one published article."""
-    cited = Source.objects.filter(pk=pk, citations__article__in=Article.objects.published())
-    source = cited.first()
-    if source is None:
-        raise Http404("No such source")
-    return source
-
-
-@require_safe
-def source_detail(request, pk):
-    source = _cited_source(pk)
-    page = _paginate(request, Article.objects.published().filter(citations__source=source))
-    return render(
-        request,
-        "articles/source_detail.html",
-        {
-            "source": source,
-            "page_obj": page,
-            "meta": _meta(
-                request,
-                title=source.title,
-                description=f"Every {settings.SITE_NAME} brief based on “{source.title}”.",
-                page=page,
-            ),
-        },
-    )
-
-
-# format: (function in articles.citations, content type, file extension)
-CITATION_FORMATS = {
-    "bib": ("source_bibtex", "application/x-bibtex; charset=utf-8"),
-    "ris": ("source_ris", "application/x-research-info-systems; charset=utf-8"),
-    "json": ("source_csl_json", "application/vnd.citationstyles.csl+json; charset=utf-8"),
-}
-
-
-@require_safe
-def source_citation(request, pk, extension):
-    source = _cited_source(pk)
-    function_name, content_type = CITATION_FORMATS[extension]
-    body = getattr(citations, function_name)(source)
-    if not isinstance(body, str):
-        # A CSL-JSON file is a list of items; Zotero and citeproc read one item as a list of one.
-        body = json.dumps([body], ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = citations.source_content_disposition(source, extension)
-    return response
-
-
-@require_safe
-def article_citation(request, slug, extension):
-    """The brief itself as a citation file (BibTeX, RIS or CSL-JSON), for reference managers."""
-    article = with_bylines(Article.objects.published()).filter(slug=slug).first()
-    if article is None:
-        raise Http404("No such article")
-    body, disposition = citations.article_export(attach_brief(article), extension)
-    response = HttpResponse(body, content_type=CITATION_FORMATS[extension][1])
-    response["Content-Disposition"] = disposition
-    return response
 
 
 def _search_page_number(raw, paginator) -> int | None:
