@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
-from articles.views import _meta, _paginate
+from articles.pagination import _paginate
+from articles.views import _meta
 
 
 @require_safe

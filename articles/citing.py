@@ -9,8 +9,9 @@ from django.views.decorators.http import require_safe
 
 from articles import citations
 from articles.models import Article, Source
+from articles.pagination import _paginate
 from articles.queries import attach_brief, with_bylines
-from articles.views import _meta, _paginate
+from articles.views import _meta
 
 
 def _cited_source(pk) -> Source:
