@@ -7,6 +7,10 @@ newsletter and citation exports are all built from the same data.
 
 Markdown fields are rendered once, on save, into sanitised `*_html` columns;
 reads never render Markdown.
+
+One module (~870 lines) on purpose, by Django's convention of one models module per app: the brief's
+parts, sources, citations, bylines and workflow log are one schema, and BRIEF_PARTS, the one declaration
+of the parts, sits beside the part models it lists.
 """
 
 import logging

@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path, register_converter
 from django.views.decorators.http import conditional_page
 
-from articles import feeds, previews, views
+from articles import archive, citing, feeds, previews, views
 from articles.sitemaps import SITEMAPS, NewsSitemap
 from reex.pagecache import edge_only_page, reader_page
 
@@ -44,17 +44,19 @@ urlpatterns = [
     path("section/<slug:slug>/", reader_page(views.section_detail, tags=("section-{slug}",)), name="section"),
     path("tag/<tagslug:slug>/", reader_page(views.tag_detail, tags=("tag-{slug}",)), name="tag"),
     path("author/<slug:slug>/", reader_page(views.author_detail, tags=("author-{slug}",)), name="author"),
-    path("archive/", reader_page(views.archive_index, tags=("archive",)), name="archive"),
-    path("archive/<int:year>/<int:month>/", reader_page(views.archive_month, tags=("archive",)), name="archive-month"),
-    path("sources/<int:pk>/", reader_page(views.source_detail, tags=("source-{pk}",)), name="source"),
+    path("archive/", reader_page(archive.archive_index, tags=("archive",)), name="archive"),
+    path(
+        "archive/<int:year>/<int:month>/", reader_page(archive.archive_month, tags=("archive",)), name="archive-month"
+    ),
+    path("sources/<int:pk>/", reader_page(citing.source_detail, tags=("source-{pk}",)), name="source"),
     re_path(
         r"^sources/(?P<pk>[0-9]+)/citation\.(?P<extension>bib|ris|json)$",
-        reader_page(views.source_citation, tags=("source-{pk}",)),
+        reader_page(citing.source_citation, tags=("source-{pk}",)),
         name="source-citation",
     ),
     re_path(
         r"^news/(?P<slug>[-a-zA-Z0-9_]+)/citation\.(?P<extension>bib|ris|json)$",
-        views.article_citation,
+        citing.article_citation,
         name="article-citation",
     ),
     # Search answers are not stored in the page cache (any query would take Redis memory), but an edge

@@ -2,29 +2,29 @@
 
 Every read starts from `Article.objects.published()`, so drafts, articles in
 review, unpublished and scheduled articles never reach a reader page.
+
+The archive is in articles/archive.py, a source's page and the citation files in articles/citing.py,
+the lists' paginator in articles/pagination.py.
 """
 
-import json
-from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
-from django.core.paginator import EmptyPage, InvalidPage, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
-from articles import citations, jsonld
-from articles.models import Article, ArticleAuthor, Author, Section, SlugRedirect, Source
-from articles.queries import attach_all, attach_brief, with_brief, with_bylines
+from articles import jsonld
+from articles.models import Article, ArticleAuthor, Author, Section, SlugRedirect
+from articles.pagination import PAGE_SIZE, _cards, _paginate
+from articles.queries import attach_brief, with_brief
 from articles.search_query import (
     RANK_WINDOW,
     SUGGEST_BELOW,
@@ -37,103 +37,8 @@ from articles.search_query import (
     search_suggestion,
 )
 
-PAGE_SIZE = 10
 RELATED_COUNT = 4
 RELATED_CANDIDATES = 200
-
-
-def _cards(articles):
-    """Articles as list cards show them: section, authors, tags, comment count, newest first."""
-    return with_bylines(articles.with_comment_count()).order_by("-published_at", "-id")
-
-
-# Page links shown either side of the current page.
-PAGE_WINDOW = 2
-# Past this many rows a page number is out of range without asking the database.
-MAX_LISTED_ROWS = 2**31
-
-
-class _ListPaginator(Paginator):
-    """Counts the bare filtered set: the card annotations cannot change how many articles there are,
-    and counting through them would make PostgreSQL build every card just to count it.
-
-    A list page counts only as far as the page links it shows (`window=True`): counting a whole
-    archive of 100k articles took over 100 ms, and a reader on page 3 needs to know that pages 4 and 5
-    exist, not how many thousand follow. So the count stops a few pages past the current one, and the
-    cost follows the page number, not the size of the archive. `capped` says the count stopped early.
-    """
-
-    def __init__(self, object_list, per_page, *, count_from, window=False):
-        super().__init__(object_list, per_page)
-        self.count_from = count_from
-        self.window = window
-        self.count_limit = None
-
-    def page(self, number):
-        if self.window:
-            number = self.validate_number_format(number)
-            self.count_limit = (number + PAGE_WINDOW + 1) * self.per_page + 1
-        return super().page(number)
-
-    def validate_number_format(self, number):
-        try:
-            number = int(number)
-        except (TypeError, ValueError) as exc:
-            raise InvalidPage("That page number is not an integer") from exc
-        if number < 1:
-            raise EmptyPage("That page number is less than 1")
-        if number * self.per_page > MAX_LISTED_ROWS:
-            # No archive holds this many; and the count's LIMIT must stay within PostgreSQL's bigint.
-            raise EmptyPage("That page contains no results")
-        return number
-
-    @cached_property
-    def count(self):
-        if self.count_limit is None:
-            return self.count_from.count()
-        return self.count_from.order_by()[: self.count_limit].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count_limit is not None and self.count >= self.count_limit
-
-
-def _page_links(page) -> list[int | None]:
-    """Page numbers to link, None for a gap: the first, the last (when known), and the window around this one."""
-    paginator, number = page.paginator, page.number
-    last = paginator.num_pages
-    shown = {1, *range(max(1, number - PAGE_WINDOW), min(last, number + PAGE_WINDOW) + 1)}
-    if not paginator.capped:
-        shown.add(last)
-    links, previous = [], 0
-    for each in sorted(shown):
-        if each - previous > 1:
-            links.append(None)
-        links.append(each)
-        previous = each
-    if paginator.capped:
-        links.append(None)  # more pages follow than were counted
-    return links
-
-
-def _paginate(request, articles, cards=None, per_page=PAGE_SIZE, *, windowed=None):
-    """A page of `cards` (default: `articles` as cards); a bad or out-of-range page number is a 404, not a 500.
-
-    `articles` is what is counted. Lists count only as far as their page links (see _ListPaginator);
-    ranked search results (`cards` given) say how many matched, so they are counted in full unless
-    `windowed` says otherwise.
-    """
-    windowed = cards is None if windowed is None else windowed
-    paginator = _ListPaginator(
-        cards if cards is not None else _cards(articles), per_page, count_from=articles, window=windowed
-    )
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, InvalidPage) as exc:
-        raise Http404("No such page") from exc
-    page.object_list = attach_all(page.object_list)
-    page.links = _page_links(page)
-    return page
 
 
 def _canonical(request, path=None, page=None) -> str:
@@ -349,111 +254,6 @@ def author_detail(request, slug):
             ),
         },
     )
-
-
-@require_safe
-def archive_index(request):
-    months = (
-        Article.objects.published()
-        .annotate(month=TruncMonth("published_at"))
-        .order_by()
-        .values("month")
-        .annotate(count=Count("id"))
-        .order_by("-month")
-    )
-    return render(
-        request,
-        "articles/article_archive.html",
-        {
-            "months": months,
-            "meta": _meta(request, title="Archive", description=f"Every brief {settings.SITE_NAME} has published."),
-        },
-    )
-
-
-@require_safe
-def archive_month(request, year, month):
-    try:
-        start = timezone.make_aware(datetime(year, month, 1))
-        end = timezone.make_aware(datetime(year + (month == 12), month % 12 + 1, 1))
-    # A year beyond a C int overflows rather than failing validation; both mean "no such month".
-    except (ValueError, OverflowError) as exc:
-        raise Http404("No such month") from exc
-    page = _paginate(request, Article.objects.published().filter(published_at__gte=start, published_at__lt=end))
-    if not page.paginator.count:
-        raise Http404("Nothing was published that month")
-    label = start.strftime("%B %Y")
-    return render(
-        request,
-        "articles/article_archive_month.html",
-        {
-            "month": start,
-            "page_obj": page,
-            "meta": _meta(request, title=f"Archive: {label}", description=f"Briefs published in {label}.", page=page),
-        },
-    )
-
-
-def _cited_source(pk) -> Source:
-    """A source a reader may see: one cited by at least one published article."""
-    cited = Source.objects.filter(pk=pk, citations__article__in=Article.objects.published())
-    source = cited.first()
-    if source is None:
-        raise Http404("No such source")
-    return source
-
-
-@require_safe
-def source_detail(request, pk):
-    source = _cited_source(pk)
-    page = _paginate(request, Article.objects.published().filter(citations__source=source))
-    return render(
-        request,
-        "articles/source_detail.html",
-        {
-            "source": source,
-            "page_obj": page,
-            "meta": _meta(
-                request,
-                title=source.title,
-                description=f"Every {settings.SITE_NAME} brief based on “{source.title}”.",
-                page=page,
-            ),
-        },
-    )
-
-
-# format: (function in articles.citations, content type, file extension)
-CITATION_FORMATS = {
-    "bib": ("source_bibtex", "application/x-bibtex; charset=utf-8"),
-    "ris": ("source_ris", "application/x-research-info-systems; charset=utf-8"),
-    "json": ("source_csl_json", "application/vnd.citationstyles.csl+json; charset=utf-8"),
-}
-
-
-@require_safe
-def source_citation(request, pk, extension):
-    source = _cited_source(pk)
-    function_name, content_type = CITATION_FORMATS[extension]
-    body = getattr(citations, function_name)(source)
-    if not isinstance(body, str):
-        # A CSL-JSON file is a list of items; Zotero and citeproc read one item as a list of one.
-        body = json.dumps([body], ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = citations.source_content_disposition(source, extension)
-    return response
-
-
-@require_safe
-def article_citation(request, slug, extension):
-    """The brief itself as a citation file (BibTeX, RIS or CSL-JSON), for reference managers."""
-    article = with_bylines(Article.objects.published()).filter(slug=slug).first()
-    if article is None:
-        raise Http404("No such article")
-    body, disposition = citations.article_export(attach_brief(article), extension)
-    response = HttpResponse(body, content_type=CITATION_FORMATS[extension][1])
-    response["Content-Disposition"] = disposition
-    return response
 
 
 def _search_page_number(raw, paginator) -> int | None:

@@ -1,4 +1,4 @@
-"""List pagination (articles.views._ListPaginator): page links around the current page, counted only as far
+"""List pagination (articles.pagination._ListPaginator): page links around the current page, counted only as far
 as they reach, so the cost follows the page number and not the size of the archive."""
 
 import re
